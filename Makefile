@@ -1,0 +1,55 @@
+# Kompetensgrafen — everyday targets. `make run` and `make test` set everything up themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= var/store
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: setup setup-python setup-node setup-browser build validate stats run serve test lint bench clean
+
+setup: setup-python setup-node
+
+setup-python: $(VENV)/.stamp-installed
+$(VENV)/.stamp-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	touch $@
+
+# Front-end packages from npm, pinned by package-lock.json, served locally (no CDN).
+setup-node: node_modules/.stamp-installed
+node_modules/.stamp-installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+setup-browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+build: setup
+	$(BIN)/kompetensgraf build --store $(STORE)
+
+validate: setup
+	$(BIN)/kompetensgraf validate
+
+stats: setup
+	$(BIN)/kompetensgraf stats --store $(STORE)
+
+# The main job: build the graph, then serve it on http://$(HOST):$(PORT)/ with the embedded store.
+run: build
+	$(BIN)/kompetensgraf serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+test: setup setup-browser
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check graph service tests
+
+bench: setup
+	$(BIN)/python benchmarks/bench_sparql.py
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

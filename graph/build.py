@@ -1,0 +1,141 @@
+"""Build the store: parse, validate with SHACL, bulk-load into a fresh directory, run the checks,
+then switch ``var/store`` to the new build in one atomic step.
+
+A build that fails at any point leaves the previous store exactly as it was: the new database is
+written next to it under ``builds/.tmp-…`` and only a symlink rename (``os.replace``) publishes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import ROOT
+from graph.namespaces import GRAPH
+from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore
+from graph.validate import (
+    BuildError,
+    Parsed,
+    Source,
+    check_problems,
+    parse_sources,
+    project_sources,
+    shacl_problems,
+    source_of,
+)
+
+#: How many finished builds to keep beside the current one (a running server may still use one).
+KEEP_BUILDS = 2
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    path: Path
+    quads: int
+    graphs: int
+    files: int
+
+
+def user_graph(path: Path) -> str:
+    """The named graph for a researcher's own file loaded with ``--load``."""
+    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in path.stem.lower())
+    return f"{GRAPH}user/{stem}"
+
+
+def sources_with(extra: Iterable[Path] = (), root: Path = ROOT) -> list[Source]:
+    sources = project_sources(root)
+    for path in extra:
+        src = source_of(Path(path))
+        # Triples files get a graph of their own; quad files keep the graphs they name.
+        sources.append(src if src.syntax in ("trig", "nquads") else source_of(path, user_graph(path)))
+    return sources
+
+
+def validate_sources(sources: list[Source], root: Path = ROOT, step: Step = print) -> Parsed:
+    step(f"Parsing {len(sources)} files")
+    parsed = parse_sources(sources)
+    step(f"Validating {len(parsed.dataset)} quads against the SHACL shapes")
+    problems = shacl_problems(parsed, root)
+    if problems:
+        raise BuildError(f"The data breaks {len(problems)} SHACL constraint(s)", problems)
+    return parsed
+
+
+def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> None:
+    for src in sources:
+        step(f"Loading {src.display()}")
+        target = {"to_graph": ox.NamedNode(src.graph)} if src.graph else {}
+        store.bulk_load(path=str(src.path), format=src.ox_format, **target)
+
+
+def build(
+    store_path: str | Path,
+    *,
+    extra: Iterable[Path] = (),
+    root: Path = ROOT,
+    step: Step = print,
+) -> BuildResult:
+    """Validate everything, then publish a new store at ``store_path`` (a symlink)."""
+    store_path = Path(store_path)
+    if store_path.exists() and not store_path.is_symlink():
+        raise BuildError(f"{store_path} exists and is not a store built by kompetensgraf")
+    sources = sources_with(extra, root)
+    parsed = validate_sources(sources, root, step)
+
+    builds = store_path.parent / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    tmp = builds / f".tmp-{build_id}"
+    (tmp / DB_DIR).mkdir(parents=True)
+    try:
+        store = EmbeddedStore(tmp, read_only=False)
+        load_into(store.raw, sources, step)
+        step("Running the check queries")
+        problems = check_problems(store, parsed, root)
+        if problems:
+            raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
+        result = BuildResult(build_id, builds / build_id, len(store), len(store.named_graphs()), len(sources))
+        store.raw.flush()
+        store.raw.optimize()
+        store.close()
+        info = {
+            "build_id": build_id,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quads": result.quads,
+            "graphs": result.graphs,
+            "files": [s.display() for s in sources],
+        }
+        (tmp / BUILD_INFO).write_text(json.dumps(info, indent=2, ensure_ascii=False), "utf-8")
+        os.rename(tmp, result.path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    publish(store_path, result.path)
+    prune(builds, keep=result.path)
+    return result
+
+
+def publish(store_path: Path, build_dir: Path) -> None:
+    """Point ``store_path`` at ``build_dir`` atomically (rename of a fresh symlink)."""
+    link = store_path.with_name(f".{store_path.name}.{build_dir.name}.link")
+    target = os.path.relpath(build_dir, store_path.parent)
+    os.symlink(target, link)
+    os.replace(link, store_path)
+
+
+def prune(builds: Path, keep: Path) -> None:
+    finished = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.startswith("."))
+    old = [p for p in finished if p != keep][:-KEEP_BUILDS] if len(finished) > KEEP_BUILDS else []
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,202 @@
+"""``kompetensgraf`` — build, validate, query, export and inspect the graph; serve it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from graph import queries
+from graph.namespaces import compact
+from graph.store import GraphStore, QueryError, StoreError, open_store
+from graph.validate import BuildError
+
+DEFAULT_STORE = Path("var/store")
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+
+err = Console(stderr=True)
+
+
+def _step(status):
+    def step(message: str) -> None:
+        status.update(message)
+        err.log(message)
+
+    return step
+
+
+def cmd_build(args) -> int:
+    from graph.build import build
+
+    with err.status("Building the graph…") as status:
+        result = build(args.store, extra=args.load, step=_step(status))
+    err.print(
+        f"[green]Built[/green] {result.quads} quads in {result.graphs} named graphs "
+        f"from {result.files} files → {args.store} (build {result.build_id})"
+    )
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from graph.build import load_into, sources_with, validate_sources
+    from graph.store import EmbeddedStore
+    from graph.validate import check_problems
+
+    with err.status("Validating…") as status:
+        step = _step(status)
+        sources = sources_with(args.load)
+        parsed = validate_sources(sources, step=step)
+        store = EmbeddedStore()
+        load_into(store.raw, sources, step)
+        step("Running the check queries")
+        problems = check_problems(store, parsed)
+    if problems:
+        raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
+    err.print(f"[green]Valid[/green]: {len(parsed.dataset)} quads from {len(sources)} files conform.")
+    return 0
+
+
+def _open(args) -> GraphStore:
+    return open_store(args.store, read_only=True)
+
+
+def cmd_query(args) -> int:
+    text = args.query
+    if Path(text).is_file():
+        text = Path(text).read_text(encoding="utf-8")
+    store = _open(args)
+    result = store.query(text)
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryTriples):
+        fmt = GRAPH_FORMATS.get(args.format or "turtle")
+        if fmt is None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            raise QueryError(f"--format {args.format} does not apply to CONSTRUCT/DESCRIBE results")
+        result.serialize(out, fmt)
+    elif args.format in RESULT_FORMATS:
+        result.serialize(out, RESULT_FORMATS[args.format])
+    elif args.format is None and isinstance(result, ox.QuerySolutions):
+        _print_table(result)
+    elif args.format is None:
+        print("true" if bool(result) else "false")
+    else:
+        raise QueryError(f"--format {args.format} does not apply to SELECT/ASK results")
+    out.flush()
+    return 0
+
+
+def _print_table(solutions: ox.QuerySolutions) -> None:
+    names = [v.value for v in solutions.variables]
+    table = Table(*names)
+    count = 0
+    for solution in solutions:
+        table.add_row(*(_cell(solution[n]) for n in names))
+        count += 1
+    Console().print(table)
+    err.print(f"{count} row(s)")
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.Literal) and term.language:
+        return f"{term.value} @{term.language}"
+    return term.value
+
+
+def cmd_export(args) -> int:
+    store = _open(args)
+    data = store.dump(GRAPH_FORMATS[args.format])
+    if args.output:
+        Path(args.output).write_bytes(data)
+        err.print(f"Wrote {len(data)} bytes to {args.output}")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    store = _open(args)
+    console = Console()
+    classes = Table("class", "instances", title="Instances per class / Instanser per klass")
+    for row in store.select(queries.internal("class-counts")):
+        classes.add_row(compact(row["class"].value), row["count"].value)
+    console.print(classes)
+    graphs = Table("named graph", "triples", "source", title="Triples per named graph / Tripler per graf")
+    for row in store.select(queries.internal("graph-counts")):
+        source = row.get("source")
+        graphs.add_row(
+            compact(row["graph"].value), row["triples"].value, compact(source.value) if source else ""
+        )
+    console.print(graphs)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kompetensgraf", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_store(sp):
+        sp.add_argument("--store", type=Path, default=DEFAULT_STORE, help="built store directory")
+        return sp
+
+    b = with_store(sub.add_parser("build", help="validate and (re)build the store atomically"))
+    b.add_argument("--load", type=Path, action="append", default=[], help="extra RDF file")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="SHACL and check queries, with a readable report")
+    v.add_argument("--load", type=Path, action="append", default=[], help="extra RDF file")
+    v.set_defaults(func=cmd_validate)
+
+    q = with_store(sub.add_parser("query", help="run a SPARQL query (text or .rq file)"))
+    q.add_argument("query", help="SPARQL text or a path to a .rq file")
+    q.add_argument("--format", choices=sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS) - {"trig", "nquads"}))
+    q.set_defaults(func=cmd_query)
+
+    e = with_store(sub.add_parser("export", help="the whole dataset with every named graph"))
+    e.add_argument("--format", choices=["nquads", "trig"], default="trig")
+    e.add_argument("-o", "--output", help="file to write (default: standard output)")
+    e.set_defaults(func=cmd_export)
+
+    s = with_store(sub.add_parser("stats", help="counts per class and per named graph"))
+    s.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BuildError as exc:
+        err.print("[red]Refused:[/red]", escape(str(exc)), highlight=False)
+        return 1
+    except QueryError as exc:
+        err.print("[red]Query error:[/red]", escape(str(exc)), highlight=False)
+        return 2
+    except StoreError as exc:
+        err.print("[red]Store error:[/red]", escape(str(exc)), highlight=False)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

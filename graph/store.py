@@ -1,0 +1,259 @@
+"""The only place that constructs a store.
+
+One interface, :class:`GraphStore`, with the embedded pyoxigraph backend here. Results are always
+pyoxigraph's own types (``QuerySolutions``, ``QueryTriples``, ``QueryBoolean``), whichever backend
+answers, so the service and the catalogue have one way to read them.
+
+On-disk layout of a built store (written by :mod:`graph.build`)::
+
+    var/store            -> builds/<build-id>     (a symlink, swapped atomically)
+    var/builds/<id>/oxigraph/                     (the pyoxigraph database)
+    var/builds/<id>/build.json                    (build id, time, counts, sources)
+
+The service opens the database read-only; a writer and a reader never share a directory.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Union
+
+import pyoxigraph as ox
+
+QueryResult = Union[ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean]
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+
+DB_DIR = "oxigraph"
+BUILD_INFO = "build.json"
+
+
+class QueryError(ValueError):
+    """The query or update itself is wrong (a client error): carries the parser's message."""
+
+
+class StoreError(RuntimeError):
+    """The store failed (a server error): never reported as the client's fault."""
+
+
+class GraphStore(ABC):
+    """What the service, the catalogue and the CLI need from a quad store."""
+
+    #: ``embedded`` or ``remote``: shown in the service description and logs.
+    kind: str = "abstract"
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+    ) -> QueryResult:
+        """Evaluate a SPARQL 1.1 query.
+
+        Without ``default_graph`` the default graph is the union of all named graphs. Values reach
+        the query only through ``substitutions`` (variable name -> term), never by formatting.
+        Raises :class:`QueryError` for a malformed query, :class:`StoreError` for a storage fault.
+        """
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL 1.1 Update atomically: all of it, or (on error) none of it."""
+
+    @abstractmethod
+    def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Add RDF. Quad formats keep their graph names; triples go to ``graph`` (or default)."""
+
+    @abstractmethod
+    def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
+        """Replace the content of one named graph atomically."""
+
+    @abstractmethod
+    def remove_graph(self, graph: str) -> bool:
+        """Drop one named graph; ``False`` if it did not exist."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """IRIs of all named graphs, sorted."""
+
+    @abstractmethod
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+        """Serialise the whole dataset (quad formats) or one graph (triple formats)."""
+
+    @property
+    @abstractmethod
+    def version(self) -> str:
+        """Changes whenever the content changes (keys caches)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends
+        """Release resources."""
+
+    # Convenience built on ``query`` -------------------------------------------------------
+    def select(self, sparql: str, **kwargs) -> list[dict[str, Term]]:
+        """Rows of a SELECT as dicts of bound variables (unbound ones left out)."""
+        solutions = self.query(sparql, **kwargs)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def ask(self, sparql: str, **kwargs) -> bool:
+        return bool(self.query(sparql, **kwargs))
+
+
+def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri in ("", "default") else ox.NamedNode(iri)
+
+
+class EmbeddedStore(GraphStore):
+    """pyoxigraph in this process: on disk (``path``) or in memory (``path=None``)."""
+
+    kind = "embedded"
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        self._lock = threading.Lock()
+        self._changes = 0
+        self.info: dict = {}
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            else:
+                db = database_dir(self.path)
+                self.info = read_build_info(self.path)
+                self._store = ox.Store.read_only(str(db)) if read_only else ox.Store(str(db))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store itself, for bulk work in :mod:`graph.build`."""
+        return self._store
+
+    @property
+    def version(self) -> str:
+        return f"{self.info.get('build_id', 'memory')}:{self._changes}"
+
+    def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None):
+        kwargs: dict = {}
+        if default_graph is not None:
+            kwargs["default_graph"] = [_graph_node(g) for g in default_graph]
+            if named_graphs is None:
+                named_graphs = []
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def _write(self, action) -> None:
+        if self.read_only:
+            raise StoreError("this store is open read-only")
+        with self._lock:
+            try:
+                action()
+                if self.path is not None:
+                    self._store.flush()
+            except SyntaxError as exc:
+                raise QueryError(str(exc)) from exc
+            except OSError as exc:
+                raise StoreError(str(exc)) from exc
+            self._changes += 1
+
+    def update(self, sparql: str) -> None:
+        self._write(lambda: self._store.update(sparql))
+
+    def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        target = {"to_graph": ox.NamedNode(graph)} if graph else {}
+        self._write(lambda: self._store.load(data, format=fmt, **target))
+
+    def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
+        # Parse first, so that bad data never empties the graph; then one transaction-sized swap.
+        try:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+                for t in ox.parse(data, format=fmt)
+            ]
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from exc
+
+        def swap():
+            self._store.remove_graph(ox.NamedNode(graph)) if self._has(graph) else None
+            self._store.extend(quads)
+            if not quads:
+                self._store.add_graph(ox.NamedNode(graph))
+
+        self._write(swap)
+
+    def _has(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def remove_graph(self, graph: str) -> bool:
+        if not self._has(graph):
+            return False
+        self._write(lambda: self._store.remove_graph(ox.NamedNode(graph)))
+        return True
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+        try:
+            if graph is not None:
+                return self._store.dump(format=fmt, from_graph=_graph_node(graph))
+            if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+                return self._store.dump(format=fmt)
+            # A triple format for the whole dataset: the union of all graphs.
+            return ox.serialize(
+                (q.triple for q in self._store.quads_for_pattern(None, None, None)), format=fmt
+            )
+        except OSError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        self._store = None  # type: ignore[assignment]
+
+
+def database_dir(store_path: Path) -> Path:
+    """The pyoxigraph directory inside a built store (follows the ``var/store`` symlink)."""
+    resolved = store_path.resolve()
+    db = resolved / DB_DIR
+    if not db.is_dir():
+        raise StoreError(
+            f"no built store at {store_path}: run `kompetensgraf build --store {store_path}`"
+        )
+    return db
+
+
+def read_build_info(store_path: Path) -> dict:
+    info = store_path.resolve() / BUILD_INFO
+    return json.loads(info.read_text(encoding="utf-8")) if info.is_file() else {}
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = True) -> GraphStore:
+    """Open the configured store: a built directory, or an empty in-memory one."""
+    return EmbeddedStore(path, read_only=read_only)

@@ -1,0 +1,61 @@
+"""Kompetensgrafen's web layer: the SPARQL endpoint, the linked-data browser, the catalogue.
+
+``create_app(config)`` is the application factory. Configuration enters through ``app.config``
+at factory time: keys start with ``KG_``; environment variables ``KG_…`` override the defaults;
+the ``config`` mapping overrides both. Each subsystem has one ``init_app(app)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from graph.namespaces import BASE
+from graph.store import GraphStore, open_store
+
+DEFAULTS: dict[str, Any] = {
+    "KG_STORE": "var/store",  # a built store directory; "" for an empty in-memory store
+    "KG_BASE_IRI": BASE,  # the IRI base this deployment answers for
+    "KG_LOAD": [],  # extra RDF files served next to the graph, one named graph each
+}
+
+
+def _from_environment(defaults: Mapping[str, Any]) -> dict[str, Any]:
+    values = {}
+    for key, default in defaults.items():
+        raw = os.environ.get(key)
+        if raw is None:
+            continue
+        if isinstance(default, bool):
+            values[key] = raw.lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int | float):
+            values[key] = type(default)(raw)
+        elif isinstance(default, list):
+            values[key] = json.loads(raw) if raw.startswith("[") else raw.split(os.pathsep)
+        else:
+            values[key] = raw
+    return values
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | None = None) -> Flask:
+    """Build the Flask application. ``store`` lets tests inject an in-memory store."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(_from_environment(DEFAULTS))
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False  # Swedish characters stay readable in JSON
+    if store is None:
+        path = app.config["KG_STORE"]
+        store = open_store(Path(path) if path else None, read_only=bool(path))
+    app.extensions["kg_store"] = store
+    return app
+
+
+def get_store(app: Flask) -> GraphStore:
+    return app.extensions["kg_store"]
