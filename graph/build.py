@@ -12,14 +12,14 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph import ROOT
-from graph.namespaces import GRAPH
+from graph.namespaces import DEF, GRAPH, META_GRAPH, PREFIXES, SOURCE
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.validate import (
     BuildError,
@@ -47,18 +47,48 @@ class BuildResult:
     files: int
 
 
+def _user_slug(path: Path) -> str:
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in path.stem.lower())
+
+
 def user_graph(path: Path) -> str:
     """The named graph for a researcher's own file loaded with ``--load``."""
-    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in path.stem.lower())
-    return f"{GRAPH}user/{stem}"
+    return f"{GRAPH}user/{_user_slug(path)}"
+
+
+def user_provenance(path: Path, graph: str) -> list[ox.Quad]:
+    """Describe a researcher's file as a source document and its graph as a fact graph."""
+    meta = ox.NamedNode(META_GRAPH)
+    doc = ox.NamedNode(f"{SOURCE}user/{_user_slug(path)}")
+    g = ox.NamedNode(graph)
+    kf, rdf = DEF, PREFIXES["rdf"]
+    label = ox.NamedNode(PREFIXES["rdfs"] + "label")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    xsd_datetime = ox.NamedNode(PREFIXES["xsd"] + "dateTime")
+    triples = [
+        (doc, ox.NamedNode(rdf + "type"), ox.NamedNode(kf + "SourceDocument")),
+        (doc, ox.NamedNode(PREFIXES["dct"] + "title"), ox.Literal(path.name)),
+        (g, ox.NamedNode(rdf + "type"), ox.NamedNode(kf + "FactGraph")),
+        (g, label, ox.Literal(f"Egen fil: {path.name}", language="sv")),
+        (g, label, ox.Literal(f"User file: {path.name}", language="en")),
+        (g, ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom"), doc),
+        (g, ox.NamedNode(kf + "locator"), ox.Literal("hela filen", language="sv")),
+        (g, ox.NamedNode(kf + "locator"), ox.Literal("the whole file", language="en")),
+        (g, ox.NamedNode(PREFIXES["prov"] + "generatedAtTime"), ox.Literal(now, datatype=xsd_datetime)),
+    ]
+    return [ox.Quad(s, p, o, meta) for s, p, o in triples]
 
 
 def sources_with(extra: Iterable[Path] = (), root: Path = ROOT) -> list[Source]:
     sources = project_sources(root)
     for path in extra:
         src = source_of(Path(path))
-        # Triples files get a graph of their own; quad files keep the graphs they name.
-        sources.append(src if src.syntax in ("trig", "nquads") else source_of(path, user_graph(path)))
+        if src.syntax in ("trig", "nquads"):
+            sources.append(src)  # quad files keep the graphs they name (and describe them)
+            continue
+        graph = user_graph(Path(path))
+        provenance = ox.serialize(user_provenance(Path(path), graph), format=ox.RdfFormat.N_QUADS)
+        sources.append(replace(source_of(Path(path), graph), provenance=provenance))
     return sources
 
 
@@ -77,6 +107,8 @@ def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> Non
         step(f"Loading {src.display()}")
         target = {"to_graph": ox.NamedNode(src.graph)} if src.graph else {}
         store.bulk_load(path=str(src.path), format=src.ox_format, **target)
+        if src.provenance:
+            store.load(src.provenance, format=ox.RdfFormat.N_QUADS)
 
 
 def build(

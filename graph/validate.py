@@ -54,6 +54,8 @@ class Source:
     path: Path
     syntax: str
     graph: str | None = None
+    #: N-Quads the build adds for this file (the provenance of a researcher's own file).
+    provenance: bytes = b""
 
     @property
     def ox_format(self) -> ox.RdfFormat:
@@ -119,9 +121,11 @@ class Parsed:
     dataset: rdflib.Dataset
     files_of: dict[str, set[str]]
     sources: list[Source]
+    mentioned_in: dict[str, set[str]] = field(default_factory=dict)
 
     def where(self, node: str) -> str:
-        files = sorted(self.files_of.get(node, ()))
+        """The files that describe ``node`` (or, failing that, that mention it)."""
+        files = sorted(self.files_of.get(node) or self.mentioned_in.get(node) or ())
         return ", ".join(files) if files else "?"
 
     def union(self, *, exclude: frozenset[str] = frozenset()) -> rdflib.Graph:
@@ -137,6 +141,7 @@ def parse_sources(sources: list[Source]) -> Parsed:
     """Parse every file; a syntax error refuses the build with file and line."""
     dataset = rdflib.Dataset()
     files_of: dict[str, set[str]] = {}
+    mentioned_in: dict[str, set[str]] = {}
     problems: list[Problem] = []
     for src in sources:
         one = rdflib.Dataset()
@@ -145,15 +150,19 @@ def parse_sources(sources: list[Source]) -> Parsed:
                 one.graph(rdflib.URIRef(src.graph)).parse(src.path, format=src.syntax)
             else:
                 one.parse(src.path, format=src.syntax)
+            if src.provenance:
+                one.parse(data=src.provenance, format="nquads")
         except Exception as exc:  # rdflib raises many parser types; each becomes a Problem
             problems.append(Problem(src.display(), "-", "syntax", _one_line(exc)))
             continue
         for s, p, o, g in one.quads((None, None, None, None)):
             dataset.add((s, p, o, g))
             files_of.setdefault(str(s), set()).add(src.display())
+            if isinstance(o, rdflib.URIRef):
+                mentioned_in.setdefault(str(o), set()).add(src.display())
     if problems:
         raise BuildError("Some source files could not be parsed", problems)
-    return Parsed(dataset, files_of, sources)
+    return Parsed(dataset, files_of, sources, mentioned_in)
 
 
 def _one_line(exc: Exception) -> str:
@@ -196,7 +205,9 @@ def shacl_problems(parsed: Parsed, root: Path = ROOT) -> list[Problem]:
             reason = f"{reason} / {messages['sv']}"
         if path is not None and isinstance(path, rdflib.URIRef):
             reason = f"{compact(str(path))}: {reason}"
-        shape_name = compact(str(shape)) if isinstance(shape, rdflib.URIRef) else "shape"
+        component = results.value(result, SH.sourceConstraintComponent)
+        named = shape if isinstance(shape, rdflib.URIRef) else component
+        shape_name = compact(str(named)) if named is not None else "shape"
         problems.append(Problem(parsed.where(focus), compact(focus), shape_name, reason))
     return sorted(problems, key=lambda p: (p.file, p.focus, p.reason))
 

@@ -1,0 +1,99 @@
+"""Shared fixtures: the real project graph built once per session, and live servers on loopback.
+
+Nothing here mocks the thing under test: ``built_store`` runs the real build, ``live_server``
+starts the real ``kompetensgraf serve`` (waitress) in a subprocess and talks HTTP to it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                response.read()
+                return
+        except urllib.error.HTTPError:
+            return  # it answered: an HTTP error status is still an answer
+        except (OSError, urllib.error.URLError) as exc:
+            last = exc
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout}s: {last}")
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    store: Path
+    log: Path
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_server(store: Path, log: Path, *args: str, env: dict | None = None) -> Server:
+    """Start ``kompetensgraf serve`` on a free loopback port and wait until it answers."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "graph.cli", "serve", "--store", str(store),
+           "--host", "127.0.0.1", "--port", str(port), *args]
+    handle = log.open("ab")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url + "/sparql", proc)
+    except Exception:
+        proc.kill()
+        raise RuntimeError(f"server did not start; log:\n{log.read_text(errors='replace')[-4000:]}")
+    return Server(url, proc, store, log)
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory) -> Path:
+    """The real project graph, built once per session with the real pipeline."""
+    from graph.build import build
+
+    store = tmp_path_factory.mktemp("kg") / "store"
+    build(store, step=lambda _msg: None)
+    return store
+
+
+@pytest.fixture(scope="session")
+def live_server(built_store, tmp_path_factory) -> Iterator[Server]:
+    """The real service on loopback, read-only, over the built project graph."""
+    server = start_server(built_store, tmp_path_factory.mktemp("log") / "server.log")
+    yield server
+    server.stop()
