@@ -1,0 +1,176 @@
+"""HTTP content negotiation: the one routine every blueprint uses.
+
+``negotiate(accept, offers)`` parses an ``Accept`` header (q-values, ``type/*`` and ``*/*``
+wildcards, parameters) and picks the best of the server's ``offers`` (media types, most preferred
+first). The most specific matching range decides an offer's q (RFC 9110 §12.5.1); ties go to the
+earlier offer. ``None`` means nothing acceptable: answer 406.
+
+``FORMAT_ALIASES`` maps the short names of a ``format=`` parameter (or a file extension) to media
+types, for browsers that cannot set ``Accept``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Short format names (``?format=…``, file extensions) → media type.
+FORMAT_ALIASES: dict[str, str] = {
+    # SPARQL results
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    # RDF graphs and datasets
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "owl": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "trig": "application/trig",
+    "nq": "application/n-quads",
+    "nquads": "application/n-quads",
+    "n-quads": "application/n-quads",
+    # pages
+    "html": "text/html",
+}
+
+#: Media types some clients send for a format, mapped to the canonical types they may stand for.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "application/json": ("application/sparql-results+json", "application/ld+json"),
+    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "application/x-turtle": ("text/turtle",),
+    "text/plain": ("application/n-triples",),
+    "application/json-ld": ("application/ld+json",),
+    "text/x-nquads": ("application/n-quads",),
+    "application/x-trig": ("application/trig",),
+    "text/tsv": ("text/tab-separated-values",),
+}
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    params: tuple[tuple[str, str], ...]
+    q: float
+    order: int
+
+    def matches(self, media_type: str) -> int:
+        """How specifically this range matches ``media_type``: -1 no match, 0 ``*/*`` … 3 exact."""
+        main, _, rest = media_type.partition("/")
+        sub, _, offer_params = rest.partition(";")
+        main, sub = main.strip().lower(), sub.strip().lower()
+        if self.type == "*":
+            return 0
+        if self.type != main:
+            return -1
+        if self.subtype == "*":
+            return 1
+        if self.subtype != sub:
+            return -1
+        if not self.params:
+            return 2
+        offered = dict(_params(offer_params))
+        return 3 if all(offered.get(k) == v for k, v in self.params) else -1
+
+
+def _params(text: str) -> list[tuple[str, str]]:
+    out = []
+    for part in text.split(";"):
+        name, eq, value = part.partition("=")
+        if eq:
+            out.append((name.strip().lower(), value.strip().strip('"')))
+    return out
+
+
+def parse_accept(accept: str | None) -> list[MediaRange]:
+    """The media ranges of an ``Accept`` header; a missing or empty header means ``*/*``."""
+    if accept is None or not accept.strip():
+        return [MediaRange("*", "*", (), 1.0, 0)]
+    ranges = []
+    for order, item in enumerate(accept.split(",")):
+        head, _, tail = item.partition(";")
+        main, slash, sub = head.strip().lower().partition("/")
+        if not slash or not main or not sub:
+            if main == "*":  # some clients send a bare "*"
+                main, sub = "*", "*"
+            else:
+                continue
+        if main == "*" and sub != "*":
+            continue
+        q = 1.0
+        params = []
+        for name, value in _params(tail):
+            if name == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 1.0  # lenient: an unreadable weight does not exclude the type
+            elif name != "charset":  # we always answer UTF-8; charset never excludes an offer
+                params.append((name, value.lower()))
+        ranges.append(MediaRange(main, sub, tuple(params), q, order))
+    return ranges
+
+
+def quality(ranges: list[MediaRange], media_type: str) -> float:
+    """q of ``media_type`` under ``ranges``: the most specific matching range decides."""
+    best_spec, best_q = -1, 0.0
+    for media_range in ranges:
+        spec = media_range.matches(media_type)
+        if spec > best_spec:
+            best_spec, best_q = spec, media_range.q
+    return best_q if best_spec >= 0 else 0.0
+
+
+def negotiate(accept: str | None, offers: list[str]) -> str | None:
+    """The best of ``offers`` for the ``Accept`` header, or ``None`` when none is acceptable.
+
+    Offers are media types in the server's order of preference. Media types the client names
+    through a synonym (``application/json`` for SPARQL JSON results…) count for the offer too.
+    """
+    ranges = parse_accept(accept)
+    if not ranges:  # a header with nothing parseable: treat as "anything"
+        ranges = parse_accept(None)
+    best, best_key = None, (0.0, 0)
+    for offer in offers:
+        # A synonym counts only where the client names it (text/* is no vote for text/xml).
+        synonyms = [s for s, canon in SYNONYMS.items() if _bare(offer) in canon]
+        named = [r.q for r in ranges for s in synonyms if r.matches(s) >= 2]
+        q = max([quality(ranges, offer), *named])
+        # Prefer the higher q; among equals an explicitly named type over a wildcard match.
+        explicit = int(
+            any(r.matches(n) >= 2 and r.q == q for r in ranges for n in [offer, *synonyms])
+        )
+        if q > 0 and (best is None or (q, explicit) > best_key):
+            best, best_key = offer, (q, explicit)
+    return best
+
+
+def from_format(name: str | None, offers: list[str]) -> str | None:
+    """The offer named by ``format=`` (short name or media type); ``None`` if not offered."""
+    if not name:
+        return None
+    key = name.strip().lower()
+    # "xml"/"json" name the results format first, then the RDF format of the same family.
+    wanted = (
+        FORMAT_ALIASES.get(key, key),
+        *SYNONYMS.get(key, ()),
+        *SYNONYMS.get(f"application/{key}", ()),
+    )
+    for media in wanted:
+        for offer in offers:
+            if _bare(offer) == media:
+                return offer
+    return None
+
+
+def _bare(media_type: str) -> str:
+    return media_type.split(";", 1)[0].strip().lower()
