@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "KG_STORE": "var/store",  # a built store directory; "" for an empty in-memory store
     "KG_BASE_IRI": BASE,  # the IRI base this deployment answers for
     "KG_LOAD": [],  # extra RDF files served next to the graph, one named graph each
+    "KG_LICENSE": "https://creativecommons.org/licenses/by/4.0/",  # the data's licence (CC BY 4.0)
 }
 
 
@@ -54,6 +55,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | N
         path = app.config["KG_STORE"]
         store = open_store(Path(path) if path else None, read_only=bool(path))
     app.extensions["kg_store"] = store
+
+    from service import browse
+
+    browse.init_app(app)
     return app
 
 
