@@ -180,7 +180,28 @@ def parser() -> argparse.ArgumentParser:
 
     s = with_store(sub.add_parser("stats", help="counts per class and per named graph"))
     s.set_defaults(func=cmd_stats)
+
+    r = with_store(sub.add_parser("serve", help="serve the SPARQL endpoint and browser (waitress)"))
+    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--port", type=int, default=5000)
+    r.add_argument("--load", type=Path, action="append", default=[], help="extra RDF file")
+    r.add_argument("--timeout", type=float, help="query timeout in seconds (KG_QUERY_TIMEOUT)")
+    r.add_argument("--workers", type=int, help="query worker processes (KG_WORKERS)")
+    r.add_argument("--max-concurrent", type=int, help="running + waiting (KG_MAX_CONCURRENT)")
+    r.add_argument("--max-rows", type=int, help="rows per answer (KG_MAX_ROWS)")
+    r.set_defaults(func=cmd_serve)
     return p
+
+
+def cmd_serve(args) -> int:
+    from service.server import serve
+
+    config = {"KG_STORE": str(args.store), "KG_LOAD": [str(p) for p in args.load]}
+    for option, key in (("timeout", "KG_QUERY_TIMEOUT"), ("workers", "KG_WORKERS"),
+                        ("max_concurrent", "KG_MAX_CONCURRENT"), ("max_rows", "KG_MAX_ROWS")):
+        if getattr(args, option) is not None:
+            config[key] = getattr(args, option)
+    return serve(args.host, args.port, config)
 
 
 def main(argv: list[str] | None = None) -> int:

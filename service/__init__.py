@@ -56,7 +56,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | N
         store = open_store(Path(path) if path else None, read_only=bool(path))
     app.extensions["kg_store"] = store
 
-    from service import browse
+    from service import browse, sparql
+
+    sparql.init_app(app)  # first: it may swap kg_store for the live (updatable) store
 
     browse.init_app(app)
     return app

@@ -1,0 +1,270 @@
+"""The SPARQL 1.1 endpoint ``/sparql``: query, update, service description — with its guards.
+
+Guards (settings in ``app.config``, overridable by ``KG_…`` environment variables):
+``KG_QUERY_TIMEOUT`` (a request may lower it with ``timeout=``), ``KG_MAX_ROWS`` (truncation is
+signalled, never silent), ``KG_MAX_REQUEST_BYTES`` (413), ``KG_WORKERS`` and
+``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated), ``KG_SERVICE_ALLOWLIST`` (SERVICE is
+refused unless the endpoint is listed), ``KG_CACHE_SIZE``, ``KG_UPDATE_TOKEN`` (updates off when
+empty) and ``KG_DATA_DIR``. See the README's "Guards and settings".
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from graph.store import QueryError, StoreError
+from service import _from_environment, get_store
+from service.cache import AnswerCache
+from service.errors import error_response, server_error
+from service.negotiation import FORMAT_ALIASES, from_format, negotiate
+from service.sparql_engine import (
+    EngineBusy,
+    InlineEngine,
+    ProcessEngine,
+    QueryEngine,
+    QueryTimeout,
+)
+from service.sparql_live import Dataset, prepare
+from service.sparql_protocol import ProtocolError, SparqlRequest, parse_request
+from service.sparql_results import GRAPH_TYPES, RESULT_TYPES, Answer, Job
+from service.sparql_scan import refused_services, scan
+
+SETTINGS: dict[str, Any] = {
+    "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it
+    "KG_MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer
+    "KG_MAX_REQUEST_BYTES": 1 << 20,  # query string or body; larger is 413
+    "KG_WORKERS": 0,  # query worker processes; 0: one per CPU core, at least 2
+    "KG_MAX_CONCURRENT": 0,  # queries running or waiting; 0: twice KG_WORKERS; more is 503
+    "KG_UPDATE_TOKEN": "",  # bearer token for Update and /store; empty: read-only endpoint
+    "KG_DATA_DIR": "",  # where the live (updatable) database lives; empty: live/ beside the store
+    "KG_SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty: SERVICE refused
+    "KG_CACHE_SIZE": 256,  # answers kept for repeated read queries; 0: no cache
+}
+RETRY_AFTER = "2"
+EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Cache, Retry-After"
+
+bp = Blueprint("sparql", __name__)
+
+
+@dataclass
+class Sparql:
+    """The endpoint's state, kept in ``app.extensions["kg_sparql"]`` (no globals)."""
+
+    dataset: Dataset
+    engine: QueryEngine
+    cache: AnswerCache
+    slots: threading.BoundedSemaphore
+    workers: int
+
+    def close(self) -> None:
+        self.engine.close()
+        self.dataset.close()
+
+
+def state(app: Flask | None = None) -> Sparql:
+    return (app or current_app).extensions["kg_sparql"]
+
+
+def init_app(app: Flask) -> None:
+    """Settings, the served dataset, the query engine, the cache; the /sparql and /store routes."""
+    for key, value in {**SETTINGS, **_from_environment(SETTINGS)}.items():
+        app.config.setdefault(key, value)
+    allow = app.config["KG_SERVICE_ALLOWLIST"]
+    if isinstance(allow, str):
+        app.config["KG_SERVICE_ALLOWLIST"] = allow.split()
+    app.config.setdefault("MAX_CONTENT_LENGTH", int(app.config["KG_MAX_REQUEST_BYTES"]))
+    workers = int(app.config["KG_WORKERS"]) or _default_workers()
+    app.config["KG_WORKERS"] = workers
+    concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 2 * workers
+    app.config["KG_MAX_CONCURRENT"] = concurrent
+
+    loads = app.config.get("KG_LOAD") or []
+    loads = [loads] if isinstance(loads, str) else loads
+    dataset = prepare(
+        get_store(app),
+        writable=bool(app.config["KG_UPDATE_TOKEN"]),
+        loads=[Path(p) for p in loads],
+        data_dir=app.config["KG_DATA_DIR"],
+    )
+    app.extensions["kg_store"] = dataset.store  # the live store when this server writes
+    if dataset.read_dir is not None:
+        engine: QueryEngine = ProcessEngine(dataset.read_dir, workers, on_unused=dataset.unused)
+    else:
+        engine = InlineEngine(lambda: dataset.store)
+    cache = AnswerCache(int(app.config["KG_CACHE_SIZE"]))
+    dataset.on_change.append(lambda read_dir: read_dir and engine.switch(read_dir))
+    dataset.on_change.append(cache.clear)
+    sparql = Sparql(dataset, engine, cache, threading.BoundedSemaphore(concurrent), workers)
+    app.extensions["kg_sparql"] = sparql
+    atexit.register(sparql.close)
+
+    from service import sparql_update
+
+    app.register_blueprint(bp)
+    sparql_update.init_app(app)
+
+
+def _default_workers() -> int:
+    import os
+
+    return max(2, os.cpu_count() or 1)
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    return response
+
+
+def preflight(methods: str) -> Response:
+    response = Response(status=204)
+    response.headers["Allow"] = methods
+    response.headers["Access-Control-Allow-Methods"] = methods
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+ENDPOINT_METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        return preflight(ENDPOINT_METHODS)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return error_response(
+            405,
+            f"{request.method} is not a SPARQL protocol method here",
+            headers={"Allow": ENDPOINT_METHODS},
+        )
+    try:
+        req = parse_request(request, int(current_app.config["KG_MAX_REQUEST_BYTES"]))
+    except ProtocolError as exc:
+        return error_response(exc.status, exc.message, headers=exc.headers)
+    if req.update is not None:
+        from service.sparql_update import run_update
+
+        return run_update(req)
+    if req.query is None:
+        from service.sparql_sd import service_description
+
+        return service_description(req.format)
+    return run_query(req)
+
+
+def choose(offers: list[str], fmt: str | None) -> str | Response:
+    """The negotiated media type, or the 406 answer."""
+    if fmt:
+        chosen = from_format(fmt, offers)
+        if chosen is None:
+            names = sorted(k for k, v in FORMAT_ALIASES.items() if v in offers)
+            return error_response(
+                406, f"format={fmt} is not available here; choose one of: {', '.join(names)}"
+            )
+        return chosen
+    chosen = negotiate(request.headers.get("Accept"), offers)
+    if chosen is None:
+        return error_response(
+            406, f"none of the accepted types can be served; available: {', '.join(offers)}"
+        )
+    return chosen
+
+
+def run_query(req: SparqlRequest) -> Response:
+    sparql, config = state(), current_app.config
+    found = scan(req.query or "")
+    refused = refused_services(found, config["KG_SERVICE_ALLOWLIST"])
+    if refused:
+        return error_response(
+            400,
+            f"SERVICE {', '.join(refused)} is not allowed: federated queries may only call the "
+            "endpoints listed in the setting KG_SERVICE_ALLOWLIST (empty: SERVICE is off)",
+        )
+    if found.form == "update":
+        return error_response(
+            400, "this is a SPARQL Update: send it by POST as update= or application/sparql-update"
+        )
+    graph_offers = list(GRAPH_TYPES)
+    result_type, graph_type = RESULT_TYPES[0], graph_offers[0]
+    if found.form in ("select", "ask"):
+        result_type = choose(RESULT_TYPES, req.format)
+    elif found.form in ("construct", "describe"):
+        graph_type = choose(graph_offers, req.format)
+    if isinstance(result_type, Response):
+        return result_type
+    if isinstance(graph_type, Response):
+        return graph_type
+
+    limit = float(config["KG_QUERY_TIMEOUT"])
+    timeout = min(limit, req.timeout) if req.timeout else limit
+    job = Job(
+        req.query or "",
+        req.default_graph,
+        req.named_graphs,
+        result_type,
+        graph_type,
+        int(config["KG_MAX_ROWS"]),
+    )
+    cacheable = not found.services and not found.volatile
+    key = (
+        sparql.dataset.version,
+        job.query,
+        _tuple(job.default_graph),
+        _tuple(job.named_graphs),
+        result_type if found.form in ("select", "ask", None) else "",
+        graph_type,
+        job.max_rows,
+    )
+    if cacheable:
+        answer = sparql.cache.get(key)
+        if answer is not None:
+            return answer_response(answer, "hit")
+    if not sparql.slots.acquire(blocking=False):
+        return error_response(
+            503,
+            f"the endpoint is busy ({config['KG_MAX_CONCURRENT']} queries running or waiting, "
+            "KG_MAX_CONCURRENT); retry shortly",
+            headers={"Retry-After": RETRY_AFTER},
+        )
+    try:
+        answer = sparql.engine.run(job, timeout)
+    except QueryError as exc:
+        return error_response(400, str(exc))
+    except QueryTimeout as exc:
+        return error_response(
+            504,
+            f"{exc} (KG_QUERY_TIMEOUT is {limit:g} s)",
+            headers={"X-KG-Timeout": f"{timeout:g}"},
+        )
+    except EngineBusy as exc:
+        return error_response(503, f"{exc}; retry shortly", headers={"Retry-After": RETRY_AFTER})
+    except StoreError as exc:
+        return server_error("the store failed while answering the query", exc)
+    finally:
+        sparql.slots.release()
+    if cacheable:
+        sparql.cache.put(key, answer, len(answer.body))
+    return answer_response(answer, "miss")
+
+
+def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
+
+
+def answer_response(answer: Answer, cache: str) -> Response:
+    response = Response(answer.body, status=200, content_type=answer.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["X-KG-Rows"] = str(answer.rows)
+    response.headers["X-KG-Cache"] = cache
+    if answer.truncated:
+        response.headers["X-KG-Truncated"] = "true"
+        response.headers["X-KG-Row-Limit"] = str(current_app.config["KG_MAX_ROWS"])
+    return response

@@ -1,0 +1,130 @@
+"""Read a SPARQL 1.1 Protocol request: which operation, on which dataset, with which options.
+
+Query by ``GET ?query=``, by ``POST`` form (``application/x-www-form-urlencoded``) or by
+``POST`` ``application/sparql-query``; update by ``POST`` form (``update=``) or
+``application/sparql-update``.
+``default-graph-uri`` / ``named-graph-uri`` (repeatable) describe the dataset: without either the
+service's dataset is used (its default graph is the union of all named graphs); with either, the
+default graph is the merge of the ``default-graph-uri`` graphs (empty if none) and the named
+graphs are exactly the ``named-graph-uri`` graphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass
+class SparqlRequest:
+    query: str | None = None
+    update: str | None = None
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    using_graphs: bool = False
+    format: str | None = None
+    timeout: float | None = None
+
+
+def parse_request(request: Request, max_bytes: int) -> SparqlRequest:
+    """The protocol request in ``request``; raises ProtocolError with the HTTP status to answer."""
+    if len(request.query_string) > max_bytes:
+        raise ProtocolError(
+            413, f"the request is larger than {max_bytes} bytes (KG_MAX_REQUEST_BYTES)"
+        )
+    if request.method in ("GET", "HEAD"):
+        params = request.args
+        if "update" in params:
+            raise ProtocolError(
+                405, "SPARQL Update must be sent by POST", {"Allow": "GET, HEAD, POST, OPTIONS"}
+            )
+        body_query = None
+        body_update = None
+    else:
+        params, body_query, body_update = _post_params(request, max_bytes)
+
+    queries = params.getlist("query") + ([body_query] if body_query is not None else [])
+    updates = params.getlist("update") + ([body_update] if body_update is not None else [])
+    if len(queries) > 1:
+        raise ProtocolError(400, "the query is given more than once: send exactly one `query`")
+    if len(updates) > 1:
+        raise ProtocolError(400, "the update is given more than once: send exactly one `update`")
+    if queries and updates:
+        raise ProtocolError(400, "a request holds either a query or an update, not both")
+    if request.method == "POST" and not queries and not updates:
+        raise ProtocolError(400, "no `query` or `update` in the request")
+
+    out = SparqlRequest(
+        query=queries[0] if queries else None,
+        update=updates[0] if updates else None,
+        format=params.get("format") or None,
+        timeout=_timeout(params.get("timeout")),
+    )
+    defaults = params.getlist("default-graph-uri")
+    named = params.getlist("named-graph-uri")
+    if defaults or named:
+        out.default_graph = [g.strip() for g in defaults]
+        out.named_graphs = [g.strip() for g in named]
+    out.using_graphs = bool(
+        params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri")
+    )
+    return out
+
+
+def _post_params(request: Request, max_bytes: int):
+    mimetype = request.mimetype
+    try:
+        if mimetype == FORM:
+            form = request.form
+            params = MultiDict(list(request.args.items(multi=True)))
+            for key, value in form.items(multi=True):
+                params.add(key, value)
+            return params, None, None
+        if mimetype in (QUERY_TYPE, UPDATE_TYPE):
+            raw = request.get_data(cache=True)
+            if len(raw) > max_bytes:
+                raise RequestEntityTooLarge()
+            charset = request.mimetype_params.get("charset", "utf-8")
+            try:
+                text = raw.decode(charset)
+            except (LookupError, UnicodeDecodeError) as exc:
+                raise ProtocolError(400, f"the request body is not valid {charset}: {exc}") from exc
+            if mimetype == QUERY_TYPE:
+                return request.args, text, None
+            return request.args, None, text
+    except RequestEntityTooLarge as exc:
+        raise ProtocolError(
+            413, f"the request is larger than {max_bytes} bytes (KG_MAX_REQUEST_BYTES)"
+        ) from exc
+    shown = mimetype or "none"
+    raise ProtocolError(
+        415,
+        f"unsupported content type {shown!r}: send {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}",
+    )
+
+
+def _timeout(raw: str | None) -> float | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ProtocolError(400, f"timeout must be a number of seconds, not {raw!r}") from None
+    if not value > 0:
+        raise ProtocolError(400, "timeout must be more than 0 seconds")
+    return value

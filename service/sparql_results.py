@@ -1,0 +1,264 @@
+"""Evaluate one SPARQL query and serialise its answer to bytes, with the row cap applied.
+
+This module uses pyoxigraph only (no Flask): it runs inside the query worker processes
+(:mod:`service.sparql_worker`) and, for stores that cannot run there (in-memory or remote),
+in the request thread. No pyoxigraph iterator leaves :func:`evaluate`; only bytes do.
+
+The row cap: at most ``max_rows`` solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) are written;
+when there were more, the answer says so (``Answer.truncated``) and the SPARQL JSON results carry
+two extra top-level keys, ``"truncated": true`` and ``"rowLimit": N``, which SPARQL clients ignore.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from graph.namespaces import PREFIXES
+from graph.store import GraphStore, QueryError, StoreError
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Media types offered for SELECT and ASK answers, in our order of preference.
+RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+#: Media types offered for CONSTRUCT and DESCRIBE answers.
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+CHARSET = {
+    "text/csv",
+    "text/tab-separated-values",
+    "text/turtle",
+    "application/n-triples",
+    "application/trig",
+    "application/n-quads",
+}
+
+
+@dataclass
+class Job:
+    """One query to evaluate: everything a worker process needs, and nothing that cannot pickle."""
+
+    query: str
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    #: the media type chosen for each query form (negotiated by the endpoint)
+    result_type: str = RESULT_TYPES[0]
+    graph_type: str = "text/turtle"
+    max_rows: int = 10_000
+
+
+@dataclass
+class Answer:
+    media_type: str
+    body: bytes
+    rows: int = 0
+    truncated: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def content_type(self) -> str:
+        return (
+            f"{self.media_type}; charset=utf-8" if self.media_type in CHARSET else self.media_type
+        )
+
+
+def evaluate(store: GraphStore, job: Job) -> Answer:
+    """Run ``job`` on ``store``; raises QueryError (client) or StoreError (server)."""
+    try:
+        result = store.query(
+            job.query, default_graph=job.default_graph, named_graphs=job.named_graphs
+        )
+        if isinstance(result, ox.QueryBoolean):
+            return _boolean(bool(result), job.result_type)
+        if isinstance(result, ox.QueryTriples):
+            return _triples(result, job.graph_type, job.max_rows)
+        return _solutions(result, job.result_type, job.max_rows)
+    except (QueryError, StoreError):
+        raise
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from exc
+    except (RuntimeError, ValueError, TypeError) as exc:
+        # pyoxigraph reports evaluation errors (a SERVICE that failed…) as RuntimeError
+        raise QueryError(str(exc)) from exc
+    except OSError as exc:
+        raise StoreError(str(exc)) from exc
+
+
+# --- SELECT ------------------------------------------------------------------------------------
+def _solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int) -> Answer:
+    names = [v.value for v in solutions.variables]
+    rows: list[list] = []
+    truncated = False
+    for solution in solutions:
+        if len(rows) == max_rows:
+            truncated = True
+            break
+        rows.append([solution[n] for n in names])
+    writer = _WRITERS.get(media_type, _json_rows)
+    body = writer(names, rows, truncated, max_rows)
+    return Answer(media_type, body, len(rows), truncated)
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD + "string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _json_rows(names, rows, truncated, max_rows) -> bytes:
+    bindings = [
+        {n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows
+    ]
+    doc: dict = {"head": {"vars": names}, "results": {"bindings": bindings}}
+    if truncated:
+        doc["truncated"] = True
+        doc["rowLimit"] = max_rows
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        parts = zip(
+            ("subject", "predicate", "object"),
+            (term.subject, term.predicate, term.object),
+            strict=True,
+        )
+        return "<triple>" + "".join(f"<{k}>{_xml_term(v)}</{k}>" for k, v in parts) + "</triple>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD + "string":
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+
+
+def _xml_rows(names, rows, truncated, max_rows) -> bytes:
+    out = [_XML_HEAD, "<head>"]
+    out += [f"<variable name={quoteattr(n)}/>" for n in names]
+    if truncated:
+        out.append(f'<link href="urn:kompetensgraf:truncated:row-limit:{max_rows}"/>')
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        out += [
+            f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+            for n, t in zip(names, row, strict=True)
+            if t is not None
+        ]
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode()
+
+
+def _csv_value(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def _csv_rows(names, rows, truncated, max_rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return buffer.getvalue().encode()
+
+
+def _tsv_rows(names, rows, truncated, max_rows) -> bytes:
+    lines = ["\t".join(f"?{n}" for n in names)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+_WRITERS = {
+    "application/sparql-results+json": _json_rows,
+    "application/sparql-results+xml": _xml_rows,
+    "text/csv": _csv_rows,
+    "text/tab-separated-values": _tsv_rows,
+}
+
+
+# --- ASK ---------------------------------------------------------------------------------------
+def _boolean(value: bool, media_type: str) -> Answer:
+    text = "true" if value else "false"
+    if media_type == "application/sparql-results+xml":
+        body = f"{_XML_HEAD}<head/><boolean>{text}</boolean></sparql>\n"
+    elif media_type in ("text/csv", "text/tab-separated-values"):
+        body = text + "\n"
+    else:
+        media_type = "application/sparql-results+json"
+        body = json.dumps({"head": {}, "boolean": value})
+    return Answer(media_type, body.encode(), 1)
+
+
+# --- CONSTRUCT / DESCRIBE ----------------------------------------------------------------------
+def _triples(triples: ox.QueryTriples, media_type: str, max_rows: int) -> Answer:
+    fmt = GRAPH_TYPES.get(media_type, ox.RdfFormat.TURTLE)
+    out: list = []
+    truncated = False
+    for triple in triples:
+        if len(out) == max_rows:
+            truncated = True
+            break
+        out.append(triple)
+    if fmt.supports_datasets:
+        out = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in out]
+    prefixes = used_prefixes(out) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    body = ox.serialize(out, format=fmt, prefixes=prefixes)
+    return Answer(media_type, body, len(out), truncated)
+
+
+def used_prefixes(statements: list) -> dict[str, str]:
+    """Our prefixes (:data:`PREFIXES`) that some IRI of ``statements`` starts with."""
+    iris = {
+        term.value
+        for statement in statements
+        for term in (statement.subject, statement.predicate, statement.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    namespaces = {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
+    return {p: ns for p, ns in PREFIXES.items() if any(n.startswith(ns) for n in namespaces)}

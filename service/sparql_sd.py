@@ -1,0 +1,106 @@
+"""The SPARQL 1.1 Service Description answered by a bare ``GET /sparql``.
+
+An ``sd:Service`` with its endpoint, the languages (Query; Update when a token is configured),
+the result formats (W3C format IRIs), the features (``sd:UnionDefaultGraph``;
+``sd:BasicFederatedQuery`` when SERVICE is allowed) and the default dataset with one
+``sd:namedGraph`` per named graph. Content-negotiated among the RDF formats; Turtle by default.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Response, current_app, request, url_for
+
+from graph.namespaces import PREFIXES
+from service.sparql_results import GRAPH_TYPES
+
+SD = PREFIXES["sd"]
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMATS = [
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "RDF_XML",
+    "JSON-LD",
+    "TriG",
+    "N-Quads",
+]
+
+
+def _sd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SD + name)
+
+
+def description(endpoint: str, graphs: list[str], *, update: bool, federated: bool) -> list:
+    service = ox.NamedNode(endpoint)
+    triples = [
+        (service, RDF_TYPE, _sd("Service")),
+        (service, _sd("endpoint"), service),
+        (service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        (service, _sd("feature"), _sd("UnionDefaultGraph")),
+        (
+            service,
+            _sd("defaultEntailmentRegime"),
+            ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        (
+            service,
+            ox.NamedNode(PREFIXES["dct"] + "title"),
+            ox.Literal("Kompetensgrafen", language="sv"),
+        ),
+    ]
+    if update:
+        triples.append((service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
+    if federated:
+        triples.append((service, _sd("feature"), _sd("BasicFederatedQuery")))
+    triples += [(service, _sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS]
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+    triples += [
+        (service, _sd("defaultDataset"), dataset),
+        (dataset, RDF_TYPE, _sd("Dataset")),
+        (dataset, _sd("defaultGraph"), default_graph),
+        (default_graph, RDF_TYPE, _sd("Graph")),
+    ]
+    for index, graph in enumerate(graphs):
+        node = ox.BlankNode(f"g{index}")
+        triples += [
+            (dataset, _sd("namedGraph"), node),
+            (node, RDF_TYPE, _sd("NamedGraph")),
+            (node, _sd("name"), ox.NamedNode(graph)),
+        ]
+    return [ox.Triple(*t) for t in triples]
+
+
+def service_description(fmt: str | None) -> Response:
+    from service import get_store
+    from service.sparql import choose
+
+    offers = list(GRAPH_TYPES)
+    chosen = choose(offers, fmt)
+    if isinstance(chosen, Response):
+        return chosen
+    config = current_app.config
+    triples = description(
+        url_for("sparql.endpoint", _external=True),
+        get_store(current_app).named_graphs(),
+        update=bool(config["KG_UPDATE_TOKEN"]),
+        federated=bool(config["KG_SERVICE_ALLOWLIST"]),
+    )
+    rdf_format = GRAPH_TYPES[chosen]
+    data: list = triples
+    if rdf_format.supports_datasets:
+        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    prefixes = {k: PREFIXES[k] for k in ("sd", "dct", "kfg")}
+    body = ox.serialize(
+        data,
+        format=rdf_format,
+        prefixes=prefixes if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None,
+    )
+    response = Response(b"" if request.method == "HEAD" else body, content_type=chosen)
+    response.headers["Vary"] = "Accept"
+    return response

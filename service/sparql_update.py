@@ -1,0 +1,159 @@
+"""SPARQL 1.1 Update on ``/sparql`` and the Graph Store HTTP Protocol on ``/store``.
+
+Both exist only when ``KG_UPDATE_TOKEN`` is set, and only for requests that carry it as
+``Authorization: Bearer <token>``: 401 without it, 403 with a wrong one. With no token configured
+the endpoint is read-only: an update is refused with 403 and ``/store`` answers 404.
+
+Every change goes through :meth:`Dataset.write`: it is atomic (all of it or, on any error,
+nothing), flushed to disk, and published to the query workers and the cache before the answer.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, request
+
+from graph.store import GraphStore, QueryError, StoreError
+from service.errors import error_response, server_error
+from service.sparql_protocol import SparqlRequest
+
+bp = Blueprint("sparql_store", __name__)
+
+TRIPLE_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+STORE_METHODS = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def authorize() -> Response | None:
+    """``None`` when the request may write; otherwise the 401/403 answer."""
+    token = current_app.config["KG_UPDATE_TOKEN"]
+    if not token:
+        return error_response(
+            403, "this endpoint is read-only: updates are off (no KG_UPDATE_TOKEN is configured)"
+        )
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        return error_response(
+            401,
+            "updates need `Authorization: Bearer <token>`",
+            headers={"WWW-Authenticate": 'Bearer realm="kompetensgraf"'},
+        )
+    if not hmac.compare_digest(given.strip().encode(), str(token).encode()):
+        return error_response(403, "the bearer token is not valid for updates")
+    return None
+
+
+def _write(action, status: int = 204) -> Response:
+    from service.sparql import state
+
+    try:
+        state().dataset.write(action)
+    except QueryError as exc:
+        return error_response(400, f"nothing was changed: {exc}")
+    except StoreError as exc:
+        return server_error("the store failed while applying the change", exc)
+    return Response(status=status)
+
+
+def run_update(req: SparqlRequest) -> Response:
+    denied = authorize()
+    if denied is not None:
+        return denied
+    if req.using_graphs:
+        return error_response(
+            400,
+            "using-graph-uri / using-named-graph-uri are not supported: use USING in the update",
+        )
+    text = req.update or ""
+    response = _write(lambda store: store.update(text), status=200)
+    if response.status_code == 200:
+        response.set_data("Update applied.\n")
+        response.content_type = "text/plain; charset=utf-8"
+    return response
+
+
+# --- Graph Store HTTP Protocol --------------------------------------------------------------------
+@bp.after_request
+def cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/store", methods=["GET", "PUT", "POST", "DELETE", "OPTIONS"])
+def graph_store() -> Response:
+    from service.sparql import choose, preflight
+
+    if request.method == "OPTIONS":
+        return preflight(STORE_METHODS)
+    if not current_app.config["KG_UPDATE_TOKEN"]:
+        return error_response(
+            404, "the Graph Store protocol is off (no KG_UPDATE_TOKEN configured)"
+        )
+    denied = authorize()
+    if denied is not None:
+        return denied
+    graph = request.args.get("graph")
+    default = "default" in request.args
+    if bool(graph) == default:
+        return error_response(400, "name exactly one target: ?graph=<IRI> or ?default")
+    from service.sparql import state
+
+    store = state().dataset.store
+    exists = default or graph in store.named_graphs()
+    if request.method in ("GET", "HEAD"):
+        if not exists:
+            return error_response(404, f"no graph {graph}")
+        chosen = choose(list(TRIPLE_TYPES), request.args.get("format"))
+        if isinstance(chosen, Response):
+            return chosen
+        try:
+            body = store.dump(TRIPLE_TYPES[chosen], graph or "default")
+        except StoreError as exc:
+            return server_error("the store failed while reading the graph", exc)
+        return Response(body, content_type=chosen)
+    if request.method == "DELETE":
+        if not exists:
+            return error_response(404, f"no graph {graph}")
+        return _write(lambda s: _clear(s, graph))
+    fmt = TRIPLE_TYPES.get(request.mimetype) or (
+        ox.RdfFormat.N_TRIPLES if request.mimetype == "text/plain" else None
+    )
+    if fmt is None:
+        return error_response(
+            415, f"unsupported content type {request.mimetype!r}: send {', '.join(TRIPLE_TYPES)}"
+        )
+    data = request.get_data()
+    try:
+        triples = list(ox.parse(data, format=fmt))
+    except SyntaxError as exc:
+        return error_response(400, f"nothing was changed: the data does not parse: {exc}")
+    del triples  # parsed only to refuse bad data before anything changes
+    status = 204 if exists else 201
+    if request.method == "PUT":
+        return _write(lambda s: _replace(s, graph, data, fmt), status)
+    return _write(lambda s: s.load(data, fmt, graph), status)
+
+
+def _clear(store: GraphStore, graph: str | None) -> None:
+    if graph is None:
+        store.update("CLEAR DEFAULT")
+    else:
+        store.remove_graph(graph)
+
+
+def _replace(store: GraphStore, graph: str | None, data: bytes, fmt: ox.RdfFormat) -> None:
+    if graph is None:
+        store.update("CLEAR DEFAULT")
+        store.load(data, fmt)
+    else:
+        store.replace_graph(graph, data, fmt)
