@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "KG_BASE_IRI": BASE,  # the IRI base this deployment answers for
     "KG_LOAD": [],  # extra RDF files served next to the graph, one named graph each
     "KG_LICENSE": "https://creativecommons.org/licenses/by/4.0/",  # the data's licence (CC BY 4.0)
+    "KG_DUMP_DIR": "",  # dump cache (/data/…); "" = dumps/ beside the store (var/dumps)
+    "KG_CONTACT_EMAIL": "",  # contact address in the DCAT description (optional)
 }
 
 
@@ -61,6 +63,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | N
     sparql.init_app(app)  # first: it may swap kg_store for the live (updatable) store
 
     browse.init_app(app)
+
+    from service import dataset
+
+    dataset.init_app(app)
     return app
 
 
