@@ -47,11 +47,31 @@ def _step(status):
 def cmd_build(args) -> int:
     from graph.build import build
 
+    if args.target:
+        return _build_remote(args)
     with err.status("Building the graph…") as status:
         result = build(args.store, extra=args.load, step=_step(status))
     err.print(
         f"[green]Built[/green] {result.quads} quads in {result.graphs} named graphs "
         f"from {result.files} files → {args.store} (build {result.build_id})"
+    )
+    return 0
+
+
+def _build_remote(args) -> int:
+    import os
+
+    from graph.build import build_remote
+    from graph.remote import auth_from
+
+    target = open_store(endpoint=args.target, update_endpoint=args.target_update,
+                        store_endpoint=args.target_store, auth=auth_from(os.environ),
+                        read_only=False, timeout=args.target_timeout)
+    with err.status("Building the graph into the SPARQL engine…") as status:
+        result = build_remote(target, extra=args.load, step=_step(status))
+    err.print(
+        f"[green]Loaded[/green] {result.quads} quads in {result.graphs} named graphs "
+        f"from {result.files} files → {args.target} (build {result.build_id})"
     )
     return 0
 
@@ -162,6 +182,11 @@ def parser() -> argparse.ArgumentParser:
 
     b = with_store(sub.add_parser("build", help="validate and (re)build the store atomically"))
     b.add_argument("--load", type=Path, action="append", default=[], help="extra RDF file")
+    b.add_argument("--target", metavar="URL",
+                   help="load into this SPARQL 1.1 query endpoint instead of a local store")
+    b.add_argument("--target-update", metavar="URL", help="its update endpoint (default: --target)")
+    b.add_argument("--target-store", metavar="URL", help="its Graph Store Protocol endpoint")
+    b.add_argument("--target-timeout", type=float, default=300.0, help="seconds per request")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="SHACL and check queries, with a readable report")
@@ -189,6 +214,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, help="query worker processes (KG_WORKERS)")
     r.add_argument("--max-concurrent", type=int, help="running + waiting (KG_MAX_CONCURRENT)")
     r.add_argument("--max-rows", type=int, help="rows per answer (KG_MAX_ROWS)")
+    r.add_argument("--endpoint", metavar="URL",
+                   help="serve a SPARQL 1.1 engine instead of --store (KG_ENDPOINT)")
+    r.add_argument("--update-endpoint", metavar="URL", help="its update endpoint")
+    r.add_argument("--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint")
     r.set_defaults(func=cmd_serve)
     return p
 
@@ -198,7 +227,9 @@ def cmd_serve(args) -> int:
 
     config = {"KG_STORE": str(args.store), "KG_LOAD": [str(p) for p in args.load]}
     for option, key in (("timeout", "KG_QUERY_TIMEOUT"), ("workers", "KG_WORKERS"),
-                        ("max_concurrent", "KG_MAX_CONCURRENT"), ("max_rows", "KG_MAX_ROWS")):
+                        ("max_concurrent", "KG_MAX_CONCURRENT"), ("max_rows", "KG_MAX_ROWS"),
+                        ("endpoint", "KG_ENDPOINT"), ("update_endpoint", "KG_UPDATE_ENDPOINT"),
+                        ("store_endpoint", "KG_STORE_ENDPOINT")):
         if getattr(args, option) is not None:
             config[key] = getattr(args, option)
     return serve(args.host, args.port, config)

@@ -254,6 +254,21 @@ def read_build_info(store_path: Path) -> dict:
     return json.loads(info.read_text(encoding="utf-8")) if info.is_file() else {}
 
 
-def open_store(path: str | Path | None = None, *, read_only: bool = True) -> GraphStore:
-    """Open the configured store: a built directory, or an empty in-memory one."""
+def open_store(
+    path: str | Path | None = None,
+    *,
+    read_only: bool = True,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    store_endpoint: str | None = None,
+    auth=None,
+    **remote_options,
+) -> GraphStore:
+    """Open the configured store: a built directory, an empty in-memory one, or — with
+    ``endpoint`` — a SPARQL 1.1 engine (:class:`graph.remote.RemoteStore`)."""
+    if endpoint:
+        from graph.remote import RemoteStore
+
+        return RemoteStore(endpoint, update_url=update_endpoint, store_url=store_endpoint,
+                           auth=auth, read_only=read_only, **remote_options)
     return EmbeddedStore(path, read_only=read_only)

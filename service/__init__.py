@@ -25,6 +25,17 @@ DEFAULTS: dict[str, Any] = {
     "KG_LICENSE": "https://creativecommons.org/licenses/by/4.0/",  # the data's licence (CC BY 4.0)
     "KG_DUMP_DIR": "",  # dump cache (/data/…); "" = dumps/ beside the store (var/dumps)
     "KG_CONTACT_EMAIL": "",  # contact address in the DCAT description (optional)
+    # A SPARQL 1.1 engine instead of KG_STORE (README: "Running on an existing SPARQL engine").
+    "KG_ENDPOINT": "",  # its query endpoint; "" = the embedded store
+    "KG_UPDATE_ENDPOINT": "",  # its update endpoint; "" = KG_ENDPOINT
+    "KG_STORE_ENDPOINT": "",  # its Graph Store Protocol endpoint; "" = loads by SPARQL Update
+    "KG_ENDPOINT_TIMEOUT": 0.0,  # seconds per request; 0 = KG_QUERY_TIMEOUT (else 30)
+    "KG_ENDPOINT_DATASET": "auto",  # auto | union | explicit: how the union default graph is made
+    # Credentials come from the environment only: never write them into the repository.
+    "KG_ENDPOINT_USER": "",
+    "KG_ENDPOINT_PASSWORD": "",
+    "KG_ENDPOINT_AUTH": "basic",  # basic | digest (Virtuoso's -auth endpoints)
+    "KG_ENDPOINT_TOKEN": "",  # bearer token instead of user and password
 }
 
 
@@ -53,6 +64,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | N
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # Swedish characters stay readable in JSON
+    if store is None and app.config["KG_ENDPOINT"]:
+        store = _remote_store(app.config)
     if store is None:
         path = app.config["KG_STORE"]
         store = open_store(Path(path) if path else None, read_only=bool(path))
@@ -68,6 +81,21 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | N
 
     dataset.init_app(app)
     return app
+
+
+def _remote_store(config: Mapping[str, Any]) -> GraphStore:
+    from graph.remote import auth_from
+
+    timeout = float(config["KG_ENDPOINT_TIMEOUT"] or config.get("KG_QUERY_TIMEOUT") or 30)
+    return open_store(
+        endpoint=config["KG_ENDPOINT"],
+        update_endpoint=config["KG_UPDATE_ENDPOINT"] or None,
+        store_endpoint=config["KG_STORE_ENDPOINT"] or None,
+        auth=auth_from(config),
+        read_only=False,  # the service's own update switch (KG_UPDATE_TOKEN) guards writes
+        timeout=timeout,
+        dataset=config["KG_ENDPOINT_DATASET"],
+    )
 
 
 def get_store(app: Flask) -> GraphStore:
