@@ -172,6 +172,21 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_import_scb(args) -> int:
+    from graph.scb import ScbFormatError, import_scb_to_trig
+
+    try:
+        text = import_scb_to_trig(args.file, args.output)
+    except ScbFormatError as exc:
+        err.print("[red]Refused:[/red]", escape(str(exc)), highlight=False)
+        return 1
+    if args.output:
+        err.print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kompetensgraf", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -205,6 +220,11 @@ def parser() -> argparse.ArgumentParser:
 
     s = with_store(sub.add_parser("stats", help="counts per class and per named graph"))
     s.set_defaults(func=cmd_stats)
+
+    i = sub.add_parser("import-scb", help="convert an SCB code list of län and kommuner to TriG")
+    i.add_argument("file", type=Path, help="SCB code list (CSV: Code;Name or Kod;Benämning)")
+    i.add_argument("-o", "--output", type=Path, help="TriG file to write (default: standard output)")
+    i.set_defaults(func=cmd_import_scb)
 
     r = with_store(sub.add_parser("serve", help="serve the SPARQL endpoint and browser (waitress)"))
     r.add_argument("--host", default="127.0.0.1")
