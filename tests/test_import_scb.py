@@ -164,3 +164,12 @@ def test_command_line_writes_trig_and_reports_errors(tmp_path, capsys):
     assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert main([str(FIXTURES / "kommunlankod-trasig.csv")]) == 2
     assert "line 4" in capsys.readouterr().err
+
+
+def test_kompetensgraf_import_scb_subcommand(tmp_path):
+    from graph.cli import main as cli_main
+
+    out = tmp_path / "scb.trig"
+    assert cli_main(["import-scb", str(FIXTURES / "kommunlankod-cp1252.csv"), "-o", str(out)]) == 0
+    assert "kfid:kommun-1439" in out.read_text(encoding="utf-8")
+    assert cli_main(["import-scb", str(FIXTURES / "kommunlankod-trasig.csv")]) == 1
