@@ -12,5 +12,13 @@ from service.browse import i18n
 
 
 def init_app(app: Flask) -> None:
+    from service import editor, network, search
+    from service.browse import assets, views
+
     app.config.setdefault("KG_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
     i18n.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(assets.bp)
+    search.init_app(app)
+    network.init_app(app)
+    editor.init_app(app)

@@ -5,7 +5,7 @@
     var url = input.getAttribute("data-autocomplete");
     var list = document.createElement("ul");
     var id = input.id + "-suggestions";
-    list.id = id; list.className = "autocomplete"; list.setAttribute("role", "listbox"); list.hidden = true;
+    list.id = id; list.className = "kg-suggestions"; list.setAttribute("role", "listbox"); list.hidden = true;
     input.parentNode.appendChild(list);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");

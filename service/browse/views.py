@@ -1,0 +1,177 @@
+"""Routes of the browser: home, class lists, and dereferencing of every IRI in our namespace.
+
+``/id/…``, ``/source/…``, ``/graph/…`` and ``/def/…`` answer HTML or RDF by content negotiation
+(``Vary: Accept``, ``Link: rel="alternate"``) and by explicit suffix (``.ttl``, ``.jsonld``,
+``.rdf``, ``.nt``, ``.trig``, ``.nq``; ``.json`` is the page's data, ``.html`` the page).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from graph.namespaces import compact
+from service.browse import data, overview
+from service.browse.catalog import browse_query, get_catalog
+from service.browse.i18n import current_lang, license_info
+from service.browse.rdf import SUFFIXES, description, serialize
+from service.browse.terms import iri_of
+from service.errors import error_response
+from service.negotiation import negotiate
+
+bp = Blueprint("browse", __name__)
+
+OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml",
+          "application/n-triples", "application/trig", "application/n-quads"]
+KINDS = ("id", "source", "graph", "def")
+
+
+def store():
+    return current_app.extensions["kg_store"]
+
+
+def page_int(name: str, default: int = 1) -> int:
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except ValueError:
+        return default
+
+
+def twin(payload: dict, kind: str) -> dict:
+    """The JSON twin of a page: its data, plus licence and where the data comes from."""
+    lic = license_info(current_app.config["KG_LICENSE"])
+    return {"page": kind, "lang": current_lang(), **payload,
+            "license": lic["url"], "license_name": lic["name"],
+            "provenance": "Every fact names its named graph, source document and locator."}
+
+
+def render(template: str, payload: dict, kind: str, json_url: str, fmt: str | None) -> Response:
+    body = twin(payload, kind)
+    if fmt == "json":
+        return jsonify(body)
+    return Response(render_template(template, d=body, json_url=json_url))
+
+
+@bp.get("/")
+@bp.get("/index.json")
+@bp.get("/index.html")
+def home():
+    cat = get_catalog()
+    payload = overview.home(store(), cat, current_lang())
+    fmt = "json" if request.path.endswith(".json") else None
+    return render("browse/home.html", payload, "home", "/index.json", fmt)
+
+
+@bp.get("/class/<curie>")
+def class_list(curie: str):
+    fmt = None
+    if curie.endswith(".json"):
+        curie, fmt = curie[:-5], "json"
+    iri = overview.expand(curie)
+    if iri is None:
+        return not_found(curie)
+    payload = overview.class_list(
+        store(), get_catalog(), iri, current_lang(), sort=request.args.get("sort", "label"),
+        order=request.args.get("order", "asc"), page=page_int("page"))
+    if payload["count"] == 0 and not get_catalog().labels.get(iri):
+        return not_found(iri)
+    args = request.query_string.decode()
+    return render("browse/list.html", payload, "class", f"/class/{curie}.json"
+                  + (f"?{args}" if args else ""), fmt)
+
+
+def split_suffix(rest: str) -> tuple[str, str | None]:
+    stem, dot, suffix = rest.rpartition(".")
+    if dot and suffix in SUFFIXES:
+        return stem, suffix
+    return rest, None
+
+
+def exists(iri: str) -> bool:
+    return store().ask(browse_query("exists"), substitutions={"x": ox.NamedNode(iri)})
+
+
+def alternates(path: str) -> str:
+    links = [f'<{path}.{suffix}>; rel="alternate"; type="{media}"'
+             for suffix, media in SUFFIXES.items() if suffix != "html"]
+    return ", ".join(links)
+
+
+@bp.get("/<any(id, source, graph, def):kind>/<path:rest>")
+def resource(kind: str, rest: str):
+    slug, suffix = split_suffix(rest)
+    iri = iri_of(kind, slug)
+    if not slug or not exists(iri):
+        return not_found(iri)
+    if suffix:
+        media = SUFFIXES[suffix]
+    else:
+        media = negotiate(request.headers.get("Accept"), OFFERS)
+        if media is None:
+            return error_response(406, "Not acceptable; available: " + ", ".join(OFFERS),
+                                  headers={"Vary": "Accept"})
+    path = f"/{kind}/{slug}"
+    if media in ("text/html", "application/json"):
+        response = page(kind, iri, path, "json" if media == "application/json" else None)
+    else:
+        response = rdf_response(kind, iri, media)
+    response.headers["Link"] = alternates(path)
+    if not suffix:
+        response.headers["Vary"] = "Accept"
+        response.headers["Content-Location"] = f"{path}.{_suffix_of(media)}"
+    return response
+
+
+def _suffix_of(media: str) -> str:
+    return next(s for s, m in SUFFIXES.items() if m == media)
+
+
+def page(kind: str, iri: str, path: str, fmt: str | None) -> Response:
+    cat, lang = get_catalog(), current_lang()
+    if kind == "graph":
+        payload = data.entity(store(), cat, iri, lang)
+        payload["content"] = data.describe_graph(store(), cat, iri, lang)
+        template = "browse/graph.html"
+    elif kind == "source":
+        payload = data.describe_source(store(), cat, iri, lang)
+        template = "browse/source.html"
+    else:
+        focus = request.args.get("in")
+        focus_iri = overview.expand(focus) if focus and ":" in focus and "/" not in focus else focus
+        payload = data.entity(store(), cat, iri, lang, focus_iri, page_int("page"))
+        template = "browse/entity.html"
+    payload["rdf"] = {s: f"{path}.{s}" for s in SUFFIXES if s not in ("json", "html")}
+    return render(template, payload, kind, f"{path}.json", fmt)
+
+
+def rdf_response(kind: str, iri: str, media: str) -> Response:
+    cat = get_catalog()
+    if kind == "graph":
+        quads = [ox.Quad(q.subject, q.predicate, q.object, q.graph_name)
+                 for q in _graph_quads(iri)] + description(store(), cat, iri)
+    else:
+        quads = description(store(), cat, iri)
+    body = serialize(quads, media)
+    return Response(body, content_type=f"{media}; charset=utf-8")
+
+
+def _graph_quads(iri: str) -> list[ox.Quad]:
+    node = ox.NamedNode(iri)
+    return [ox.Quad(r["s"], r["p"], r["o"], node)
+            for r in store().select(browse_query("graph-content"), substitutions={"g": node})]
+
+
+def not_found(iri: str) -> Response:
+    """A helpful 404: what was asked, and where to look instead (search by the slug's words)."""
+    from service import search
+
+    words = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
+    hits = search.suggest(words, current_lang(), limit=8) if words else []
+    payload = {"iri": iri, "curie": compact(iri), "query": words, "suggestions": hits}
+    wants_html = negotiate(request.headers.get("Accept"), ["text/html", "application/json"])
+    if request.path.endswith(".json") or wants_html == "application/json":
+        return error_response(404, f"Nothing in the graph has the IRI {iri}", detail=payload)
+    if wants_html != "text/html":
+        return error_response(404, f"Nothing in the graph has the IRI {iri}")
+    html = render_template("browse/not_found.html", d=twin(payload, "not-found"), json_url=None)
+    return Response(html, status=404)

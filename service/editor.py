@@ -1,0 +1,60 @@
+"""The query editor: YASGUI (``@zazuko/yasgui`` from npm, served locally) wired to ``/sparql``.
+
+The project's prefixes (``graph.namespaces.PREFIXES``) are built in; the autocompleters that would
+ask third parties (prefix.cc, Linked Open Vocabularies) are switched off, so no request leaves this
+service. The query catalogue's examples (``queries/catalogue/*.rq``, then
+``queries/competency/*.rq``) can be picked from a list. ``/editor.json`` is the page's data.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, request
+
+from graph import queries
+from graph.namespaces import PREFIXES
+from service.browse.i18n import current_lang
+
+bp = Blueprint("editor", __name__)
+EXAMPLE_FOLDERS = ("catalogue", "competency")
+DEFAULT_QUERY = """PREFIX kf: <https://w3id.org/kompetensgraf/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?federation ?name WHERE {
+  ?federation a kf:MunicipalFederation ; rdfs:label ?name .
+  FILTER(LANG(?name) = "sv")
+}
+ORDER BY ?name
+"""
+
+
+def examples(lang: str) -> list[dict]:
+    out = []
+    for folder in EXAMPLE_FOLDERS:
+        if not (queries.QUERIES / folder).is_dir():
+            continue
+        for query in queries.load_dir(folder):
+            summary = (query.get("summary_sv") if lang == "sv" else "") or query.summary
+            out.append({"id": f"{folder}/{query.name}", "folder": folder, "name": query.name,
+                        "summary": summary or query.name, "query": query.text,
+                        "page": f"/queries/{query.name}" if folder == "catalogue" else None})
+    return out
+
+
+@bp.get("/editor")
+@bp.get("/editor.json")
+def editor():
+    from service.browse.views import render
+
+    lang = current_lang()
+    payload = {
+        "endpoint": "/sparql",
+        "prefixes": PREFIXES,
+        "default_query": DEFAULT_QUERY,
+        "examples": examples(lang),
+    }
+    fmt = "json" if request.path.endswith(".json") else None
+    return render("editor/editor.html", payload, "editor", "/editor.json", fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

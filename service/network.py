@@ -1,0 +1,270 @@
+"""The ego network of a thing: who is tied to whom, through which relation, when, says who.
+
+Edges come from ``queries/browse/network-edges.rq`` (memberships, participations, posts, grants
+and direct links such as ``kf:processLeads`` or ``kf:inCounty``), read once per store version.
+``/network/<slug>?depth=1|2&relation=…&asof=YYYY-MM-DD`` filters them: by relation type, and by
+date (a relation whose period does not cover the date is hidden; one without a period is kept).
+The same network is served as JSON (``.json``), GraphML (``.graphml``), GEXF (``.gexf``) and a
+CSV edge list (``.csv``: source,target,relation,start,end,graph,…), written with networkx.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+from flask import Blueprint, Flask, Response, current_app, request
+
+from graph.namespaces import compact
+from service.browse.catalog import Catalog, browse_query, get_catalog
+from service.browse.data import sort_key, sources
+from service.browse.i18n import current_lang
+from service.browse.terms import href, iri_of
+from service.errors import error_response
+
+bp = Blueprint("network", __name__)
+MAX_NODES = 400
+CSV_FIELDS = ["source", "target", "relation", "start", "end", "graph",
+              "role", "source_label", "target_label", "relation_label"]
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    relation: str
+    role: str | None
+    start: str | None
+    end: str | None
+    graph: str
+
+
+class EdgeTable:
+    """All edges of the graph, indexed by node, for one store version."""
+
+    def __init__(self, store, version: str):
+        self.version = version
+        edges = set()
+        for row in store.select(browse_query("network-edges")):
+            edges.add(Edge(row["source"].value, row["target"].value, row["relation"].value,
+                           row["role"].value if "role" in row else None,
+                           row["start"].value if "start" in row else None,
+                           row["end"].value if "end" in row else None, row["g"].value))
+        self.edges = sorted(edges, key=lambda e: (e.source, e.target, e.relation, e.graph))
+        self.by_node: dict[str, list[Edge]] = defaultdict(list)
+        for edge in self.edges:
+            self.by_node[edge.source].append(edge)
+            self.by_node[edge.target].append(edge)
+
+
+_lock = threading.Lock()
+
+
+def edge_table(app: Flask | None = None) -> EdgeTable:
+    app = app or current_app
+    store = app.extensions["kg_store"]
+    table = app.extensions.get("kg_edges")
+    if table is None or table.version != store.version:
+        with _lock:
+            table = app.extensions.get("kg_edges")
+            if table is None or table.version != store.version:
+                table = EdgeTable(store, store.version)
+                app.extensions["kg_edges"] = table
+    return table
+
+
+def as_date(value: str | None, end: bool = False) -> date | None:
+    """``2023`` / ``2023-05`` / ``2023-05-04`` (/ a dateTime) → a date (period ends: last day)."""
+    if not value:
+        return None
+    parts = value[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+        day = int(parts[2]) if len(parts) > 2 else (31 if end and month == 12 else 1)
+        if end and len(parts) == 2:
+            following = date(year + month // 12, month % 12 + 1, 1)
+            return date.fromordinal(following.toordinal() - 1)
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+def valid_on(edge: Edge, day: date) -> bool:
+    start, end = as_date(edge.start), as_date(edge.end, end=True)
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def ego_network(table: EdgeTable, ego: str, depth: int, relations: set[str] | None,
+                asof: date | None) -> tuple[list[str], list[Edge], dict[str, int], bool]:
+    """Nodes within ``depth`` steps of ``ego`` (either direction) and the edges among them."""
+    def allowed(edge: Edge) -> bool:
+        return (relations is None or edge.relation in relations) and \
+            (asof is None or valid_on(edge, asof))
+
+    distance = {ego: 0}
+    frontier = [ego]
+    truncated = False
+    for step in range(1, depth + 1):
+        following = []
+        for node in frontier:
+            for edge in table.by_node.get(node, []):
+                if not allowed(edge):
+                    continue
+                other = edge.target if edge.source == node else edge.source
+                if other not in distance:
+                    if len(distance) >= MAX_NODES:
+                        truncated = True
+                        continue
+                    distance[other] = step
+                    following.append(other)
+        frontier = following
+    edges = [e for e in table.edges
+             if e.source in distance and e.target in distance and allowed(e)]
+    return list(distance), edges, distance, truncated
+
+
+def relation_counts(table: EdgeTable, ego: str, depth: int) -> dict[str, int]:
+    """How many edges of each relation the unfiltered network holds (for the checkboxes)."""
+    _, edges, _, _ = ego_network(table, ego, depth, None, None)
+    counts: dict[str, int] = defaultdict(int)
+    for edge in edges:
+        counts[edge.relation] += 1
+    return counts
+
+
+def network_data(cat: Catalog, table: EdgeTable, ego: str, depth: int,
+                 relations: set[str] | None, asof: date | None, lang: str) -> dict:
+    nodes, edges, distance, truncated = ego_network(table, ego, depth, relations, asof)
+
+    def main_type(iri: str) -> str | None:
+        types = cat.types.get(iri, [])
+        ours = [t for t in types if "/def#" in t]
+        return (ours or types or [None])[0]
+
+    available = relation_counts(table, ego, depth)
+    return {
+        "ego": {"iri": ego, "label": cat.label(ego, lang), "href": href(ego)},
+        "depth": depth,
+        "asof": asof.isoformat() if asof else None,
+        "relations": [
+            {"id": compact(r), "iri": r, "label": cat.label(r, lang), "count": n,
+             "checked": relations is None or r in relations}
+            for r, n in sorted(available.items(), key=lambda kv: sort_key(cat.label(kv[0], lang)))
+        ],
+        "truncated": truncated,
+        "nodes": [
+            {"id": n, "label": cat.label(n, lang), "href": href(n), "distance": distance[n],
+             "type": compact(main_type(n)) if main_type(n) else None,
+             "type_label": cat.label(main_type(n), lang) if main_type(n) else None}
+            for n in sorted(nodes, key=lambda n: (distance[n], sort_key(cat.label(n, lang))))
+        ],
+        "edges": [
+            {"id": f"e{i}", "source": e.source, "target": e.target,
+             "source_label": cat.label(e.source, lang), "target_label": cat.label(e.target, lang),
+             "relation": compact(e.relation), "relation_label": cat.label(e.relation, lang),
+             "role": compact(e.role) if e.role else None,
+             "role_label": cat.label(e.role, lang) if e.role else None,
+             "start": e.start, "end": e.end, "graph": e.graph,
+             "sources": sources([e.graph], cat, lang)}
+            for i, e in enumerate(edges)
+        ],
+    }
+
+
+def to_networkx(payload: dict) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph(name=f"Ego network of {payload['ego']['label']}")
+    for node in payload["nodes"]:
+        graph.add_node(node["id"], label=node["label"], type=node["type"] or "",
+                       distance=node["distance"])
+    for edge in payload["edges"]:
+        graph.add_edge(edge["source"], edge["target"], key=edge["id"],
+                       relation=edge["relation"], relation_label=edge["relation_label"],
+                       role=edge["role"] or "", start=edge["start"] or "",
+                       end=edge["end"] or "", graph=edge["graph"])
+    return graph
+
+
+def export(payload: dict, fmt: str) -> tuple[bytes, str]:
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        for edge in payload["edges"]:
+            writer.writerow({k: edge.get(k) or "" for k in CSV_FIELDS})
+        return out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    buffer = io.BytesIO()
+    graph = to_networkx(payload)
+    if fmt == "graphml":
+        nx.write_graphml(graph, buffer, encoding="utf-8")
+        return buffer.getvalue(), "application/graphml+xml"
+    nx.write_gexf(graph, buffer, encoding="utf-8")
+    return buffer.getvalue(), "application/gexf+xml"
+
+
+def _params() -> tuple[int, set[str] | None, date | None, str | None]:
+    depth = 2 if request.args.get("depth") == "2" else 1
+    from service.browse.overview import expand
+
+    chosen = [expand(r) or r for r in request.args.getlist("relation") if r]
+    relations = set(chosen) if chosen else None
+    raw = request.args.get("asof", "").strip()
+    asof = None
+    if raw:
+        try:
+            asof = date.fromisoformat(raw)
+        except ValueError:
+            return depth, relations, None, raw
+    return depth, relations, asof, None
+
+
+@bp.get("/network")
+def picker():
+    from service.browse.views import render
+
+    cat, table, lang = get_catalog(), edge_table(), current_lang()
+    degree = sorted(((len({e.source for e in es} | {e.target for e in es}), n)
+                     for n, es in table.by_node.items() if "/id/" in n), reverse=True)[:30]
+    payload = {"actors": [{"iri": n, "label": cat.label(n, lang), "href": "/network/" +
+                           n.rsplit("/id/", 1)[-1], "neighbours": d - 1} for d, n in degree]}
+    fmt = "json" if request.args.get("format") == "json" else None
+    return render("network/picker.html", payload, "network-picker", "/network?format=json", fmt)
+
+
+@bp.get("/network/<path:rest>")
+def network(rest: str):
+    from service.browse.views import not_found, render, split_suffix
+
+    slug, suffix = split_suffix(rest)
+    if suffix is None and "." in rest:
+        slug, _, suffix = rest.rpartition(".")
+        if suffix not in ("graphml", "gexf", "csv"):
+            slug, suffix = rest, None
+    iri = iri_of("id", slug)
+    cat = get_catalog()
+    if iri not in cat.labels and iri not in edge_table().by_node:
+        return not_found(iri)
+    depth, relations, asof, bad_date = _params()
+    if bad_date:
+        return error_response(400, f"asof must be a date YYYY-MM-DD, not {bad_date!r}")
+    payload = network_data(cat, edge_table(), iri, depth, relations, asof, current_lang())
+    query = request.query_string.decode()
+    downloads = {f: f"/network/{slug}.{f}" + (f"?{query}" if query else "")
+                 for f in ("json", "graphml", "gexf", "csv")}
+    payload["downloads"] = downloads
+    if suffix in ("graphml", "gexf", "csv"):
+        body, mimetype = export(payload, suffix)
+        response = Response(body, content_type=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{suffix}"'
+        return response
+    fmt = "json" if suffix == "json" else None
+    return render("network/network.html", payload, "network", downloads["json"], fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

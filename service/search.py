@@ -1,0 +1,204 @@
+"""Full-text search over labels, alternative labels, descriptions and codes — in Swedish.
+
+An SQLite FTS5 index (Python's ``sqlite3``) is built in memory from the store, once per store
+version. The ``unicode61 remove_diacritics 2`` tokenizer folds case and diacritics (``overgang``
+finds ``övergång``); every word is matched as a prefix (``kompetens`` and ``kompetens*`` both find
+``kompetensförsörjning``); bm25 ranks label > alternative label > code > description, and a query
+that *is* an abbreviation or a name (``MYh``, ``GR``, ``VGR``, ``ESF``) puts that thing first.
+
+Routes: ``/search?q=…&type=kf:Region`` (HTML; ``/search.json`` for the data) and
+``/search/autocomplete?q=…`` (a JSON list of ``{iri, label, type, href}``).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections import Counter
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+
+from graph.namespaces import PREFIXES, compact
+from service.browse.catalog import Catalog, browse_query, get_catalog
+from service.browse.i18n import current_lang
+from service.browse.terms import href
+
+bp = Blueprint("search", __name__)
+
+#: Nodes that only tie others together; they are reached from the pages of what they tie.
+EXCLUDED_TYPES = {PREFIXES["cv"] + "Participation", PREFIXES["org"] + "Membership",
+                  PREFIXES["dct"] + "PeriodOfTime"}
+WEIGHTS = (10.0, 6.0, 1.0, 4.0)  # label, altlabel, description, notation
+MAX_MATCHES = 1000
+PAGE = 25
+_WORD = re.compile(r"\w+\*?")
+
+
+def fold(text: str) -> str:
+    """Case- and diacritics-insensitive form (the tokenizer's folding, for exact comparisons)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def fts_query(text: str) -> str | None:
+    """The FTS5 MATCH expression for a user's words: each word a quoted prefix, all required."""
+    words = [w.rstrip("*") for w in _WORD.findall(text)]
+    words = [w.replace('"', "") for w in words if w]
+    return " ".join(f'"{w}"*' for w in words) if words else None
+
+
+class SearchIndex:
+    def __init__(self, store, cat: Catalog):
+        self.version = cat.version
+        self.cat = cat
+        self.lock = threading.Lock()
+        self.texts: dict[str, dict[str, str]] = {}
+        for row in store.select(browse_query("texts")):
+            lit = row["text"]
+            self.texts.setdefault(row["s"].value, {}).setdefault(
+                (lit.language or "").split("-")[0], lit.value)
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, label, altlabel, description,"
+            " notation, tokenize = 'unicode61 remove_diacritics 2')")
+        rows = []
+        for iri, labels in cat.labels.items():
+            if EXCLUDED_TYPES & set(cat.types.get(iri, [])):
+                continue
+            slug = re.split(r"[/#]", iri)[-1].replace("-", " ")
+            rows.append((iri, " | ".join(dict.fromkeys(labels.values())),
+                         " | ".join(cat.alt_labels.get(iri, [])),
+                         " | ".join(self.texts.get(iri, {}).values()),
+                         " ".join([*cat.notations.get(iri, []), slug])))
+        self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
+        self.db.commit()
+
+    def _matches(self, text: str) -> list[tuple[str, tuple]]:
+        query = fts_query(text)
+        if not query:
+            return []
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT iri, bm25(docs, 0, ?, ?, ?, ?) FROM docs WHERE docs MATCH ? "
+                "ORDER BY 2 LIMIT ?", (*WEIGHTS, query, MAX_MATCHES)).fetchall()
+        wanted = fold(text.replace("*", ""))
+        ranked = []
+        for iri, score in rows:
+            names = [fold(n) for n in self.cat.labels.get(iri, {}).values()]
+            alts = [fold(a) for a in self.cat.alt_labels.get(iri, [])]
+            if wanted in alts:
+                tier = 0  # the query is this thing's abbreviation
+            elif wanted in names:
+                tier = 1  # the query is this thing's name
+            elif any(n.startswith(wanted) for n in names):
+                tier = 2
+            else:
+                tier = 3
+            ranked.append((iri, (tier, self.kind(iri), score)))
+        ranked.sort(key=lambda r: r[1])
+        return ranked
+
+    def kind(self, iri: str) -> int:
+        """Things first, then ontology terms and concepts, then sources and graphs."""
+        if "/id/" in iri:
+            return 0
+        if "/source/" in iri or "/graph/" in iri:
+            return 2
+        return 1
+
+    def main_type(self, iri: str) -> str | None:
+        types = self.cat.types.get(iri, [])
+        ours = [t for t in types if t.startswith(PREFIXES["kf"])]
+        return (ours or types or [None])[0]
+
+    def hit(self, iri: str, lang: str) -> dict:
+        main = self.main_type(iri)
+        texts = self.texts.get(iri, {})
+        text = texts.get(lang) or texts.get("en" if lang == "sv" else "sv") or texts.get("")
+        return {
+            "iri": iri, "curie": compact(iri), "href": href(iri),
+            "label": self.cat.label(iri, lang),
+            "alt_labels": self.cat.alt_labels.get(iri, []),
+            "type": compact(main) if main else None,
+            "type_label": self.cat.label(main, lang) if main else None,
+            "description": (text[:240] + "…") if text and len(text) > 240 else text,
+        }
+
+    def search(self, text: str, lang: str, type_curie: str | None = None,
+               page: int = 1) -> dict:
+        matches = self._matches(text)
+        facets = Counter(compact(t) for iri, _ in matches for t in self.cat.types.get(iri, []))
+        if type_curie:
+            matches = [(i, s) for i, s in matches
+                       if type_curie in {compact(t) for t in self.cat.types.get(i, [])}]
+        pages = max(1, -(-len(matches) // PAGE))
+        page = min(max(1, page), pages)
+        chosen = matches[(page - 1) * PAGE: page * PAGE]
+        return {
+            "query": text, "type": type_curie, "total": len(matches),
+            "truncated": len(matches) >= MAX_MATCHES, "page": page, "pages": pages,
+            "results": [self.hit(i, lang) for i, _ in chosen],
+            "facets": [{"type": c, "label": self.cat.label(_expand(c), lang), "count": n}
+                       for c, n in sorted(facets.items(), key=lambda kv: (-kv[1], kv[0]))],
+        }
+
+
+def _expand(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES else curie
+
+
+_lock = threading.Lock()
+
+
+def get_index(app: Flask | None = None) -> SearchIndex:
+    app = app or current_app
+    cat = get_catalog(app)
+    index = app.extensions.get("kg_search")
+    if index is None or index.version != cat.version:
+        with _lock:
+            index = app.extensions.get("kg_search")
+            if index is None or index.version != cat.version:
+                index = SearchIndex(app.extensions["kg_store"], cat)
+                app.extensions["kg_search"] = index
+    return index
+
+
+def suggest(text: str, lang: str, limit: int = 10) -> list[dict]:
+    index = get_index()
+    return [index.hit(iri, lang) for iri, _ in index._matches(text)[:limit]]
+
+
+@bp.get("/search")
+@bp.get("/search.json")
+def search_page():
+    from service.browse.views import page_int, render
+
+    text = request.args.get("q", "").strip()
+    type_curie = request.args.get("type") or None
+    lang = current_lang()
+    if text:
+        payload = get_index().search(text, lang, type_curie, page_int("page"))
+    else:
+        payload = {"query": "", "type": type_curie, "total": 0, "results": [], "facets": [],
+                   "page": 1, "pages": 1, "truncated": False}
+    fmt = "json" if request.path.endswith(".json") else None
+    query = request.query_string.decode()
+    return render("search/search.html", payload, "search",
+                  "/search.json" + (f"?{query}" if query else ""), fmt)
+
+
+@bp.get("/search/autocomplete")
+def autocomplete():
+    text = request.args.get("q", "").strip()
+    limit = min(max(1, int(request.args.get("limit", 10) or 10)), 50) \
+        if request.args.get("limit", "10").isdigit() else 10
+    hits = suggest(text, current_lang(), limit) if text else []
+    return jsonify([{k: h[k] for k in ("iri", "label", "type", "type_label", "href")}
+                    for h in hits])
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
