@@ -6,7 +6,7 @@ a four-digit code is a kommun. Separators ``;``, ``,`` or tab and the encodings 
 without BOM) and cp1252/latin-1 are accepted. The result is the project's RDF for the reference
 layer: ``kf:County`` and ``kf:Municipality`` nodes with their codes and names, ``kf:inCounty``
 from the first two digits of each kommunkod, in one fact graph named after the file
-(``kfg:ref-scb-<file>``), described in ``kfg:meta`` with its own ``kf:SourceDocument``.
+(``kfg:ref-scb-import-<file>``), described in ``kfg:meta`` with its own ``kf:SourceDocument``.
 
 A refreshed list can then sit beside the committed layer, so a change such as a municipality
 merger shows as codes that are new or gone (:func:`compare_codes`).
@@ -232,10 +232,10 @@ def _provenance(codes: CodeList, fact_graph: URIRef, source: URIRef, when: datet
 
 
 def to_dataset(codes: CodeList, generated_at: datetime | None = None) -> rdflib.Dataset:
-    """The code list as a fact graph ``kfg:ref-scb-<file>`` plus its description in ``kfg:meta``."""
+    """The code list as a fact graph ``kfg:ref-scb-import-<file>``, described in ``kfg:meta``."""
     name = slug(codes.path.stem)
-    fact_graph = URIRef(f"{GRAPH}ref-scb-{name}")
-    source = URIRef(f"{SOURCE}scb-{name}")
+    fact_graph = URIRef(f"{GRAPH}ref-scb-import-{name}")
+    source = URIRef(f"{SOURCE}scb-import-{name}")
     when = (generated_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     ds = rdflib.Dataset()
     bind_all(ds)

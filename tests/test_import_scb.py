@@ -52,7 +52,7 @@ def test_cp1252_comma_layout_gives_the_same_codes():
 
 def test_import_builds_counties_and_municipalities_with_codes_and_county():
     ds = import_scb(FIXTURES / "kommunlankod-2025.csv", generated_at=WHEN)
-    graph = GRAPH + "ref-scb-kommunlankod-2025"
+    graph = GRAPH + "ref-scb-import-kommunlankod-2025"
     kommun = URIRef(ID + "kommun-1384")
     facts = quads(ds, graph, kommun)
     assert (kommun, RDF.type, KF.Municipality) in facts
@@ -68,8 +68,8 @@ def test_import_builds_counties_and_municipalities_with_codes_and_county():
 
 def test_import_has_its_own_source_document_and_fact_graph_description():
     ds = import_scb(FIXTURES / "kommunlankod-2025.csv", generated_at=WHEN)
-    graph = URIRef(GRAPH + "ref-scb-kommunlankod-2025")
-    source = URIRef(SOURCE + "scb-kommunlankod-2025")
+    graph = URIRef(GRAPH + "ref-scb-import-kommunlankod-2025")
+    source = URIRef(SOURCE + "scb-import-kommunlankod-2025")
     meta = quads(ds, META_GRAPH)
     assert (graph, RDF.type, KF.FactGraph) in meta
     assert (graph, PROV.wasDerivedFrom, source) in meta
@@ -103,7 +103,7 @@ def test_merger_two_municipalities_replaced_by_one_new_code():
     assert changes.removed == {"1382": "Falkenberg", "1383": "Varberg"}
     assert changes.added == {"1385": "Falkenberg-Varberg"}
     assert changes.renamed == {}
-    graph = GRAPH + "ref-scb-kommuner-efter-sammanslagning"
+    graph = GRAPH + "ref-scb-import-kommuner-efter-sammanslagning"
     merged = URIRef(ID + "kommun-1385")
     assert (merged, KF.inCounty, URIRef(ID + "lan-13")) in quads(after, graph, merged)
     assert not quads(after, graph, URIRef(ID + "kommun-1383"))
@@ -111,7 +111,7 @@ def test_merger_two_municipalities_replaced_by_one_new_code():
     graphs = {str(g.identifier) for g in before.graphs()} | {
         str(g.identifier) for g in after.graphs()
     }
-    assert {GRAPH + "ref-scb-kommuner-fore-sammanslagning", graph} <= graphs
+    assert {GRAPH + "ref-scb-import-kommuner-fore-sammanslagning", graph} <= graphs
 
 
 def test_malformed_fixture_is_refused_naming_line_and_reason():
@@ -152,7 +152,7 @@ def test_tab_separated_latin1_file(tmp_path):
     path.write_bytes("Kod\tBenämning\n14\tVästra Götalands län\n1480\tGöteborg\n".encode("latin-1"))
     ds = import_scb(path, generated_at=WHEN)
     assert codes_in(ds) == {"1480": "Göteborg"}
-    assert URIRef(GRAPH + "ref-scb-kommuner-och-lan") in {g.identifier for g in ds.graphs()}
+    assert URIRef(GRAPH + "ref-scb-import-kommuner-och-lan") in {g.identifier for g in ds.graphs()}
 
 
 def test_command_line_writes_trig_and_reports_errors(tmp_path, capsys):
@@ -173,3 +173,32 @@ def test_kompetensgraf_import_scb_subcommand(tmp_path):
     assert cli_main(["import-scb", str(FIXTURES / "kommunlankod-cp1252.csv"), "-o", str(out)]) == 0
     assert "kfid:kommun-1439" in out.read_text(encoding="utf-8")
     assert cli_main(["import-scb", str(FIXTURES / "kommunlankod-trasig.csv")]) == 1
+
+
+def _layer_with(extra: Path) -> ox.Store:
+    store = ox.Store()
+    for path in sorted((ROOT / "graph" / "data" / "reference").glob("*.trig")):
+        store.load(path=str(path), format=ox.RdfFormat.TRIG)
+    store.load(path=str(extra), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def _rows(store: ox.Store, check: str) -> list:
+    query = (CHECKS / f"{check}.rq").read_text(encoding="utf-8")
+    return list(store.query(query, use_default_graph_as_union=True))
+
+
+def test_an_import_that_agrees_with_the_layer_passes_every_reference_check(tmp_path):
+    out = tmp_path / "scb.trig"
+    import_scb_to_trig(FIXTURES / "kommunlankod-2025.csv", out, generated_at=WHEN)
+    store = _layer_with(out)
+    for check in sorted(CHECKS.glob("reference-*-violation.rq")):
+        assert _rows(store, check.stem) == [], check.stem
+
+
+def test_a_merger_import_beside_the_layer_is_caught_by_the_count_check(tmp_path):
+    out = tmp_path / "merger.trig"
+    import_scb_to_trig(FIXTURES / "kommuner-efter-sammanslagning.csv", out, generated_at=WHEN)
+    rows = _rows(_layer_with(out), "reference-counts-violation")
+    focus = {row["focus"].value for row in rows}
+    assert {DEF + "Municipality", ID + "lan-13"} <= focus
