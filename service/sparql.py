@@ -43,7 +43,8 @@ SETTINGS: dict[str, Any] = {
     "KG_MAX_CONCURRENT": 0,  # queries running or waiting; 0: twice KG_WORKERS; more is 503
     "KG_UPDATE_TOKEN": "",  # bearer token for Update and /store; empty: read-only endpoint
     "KG_DATA_DIR": "",  # where the live (updatable) database lives; empty: live/ beside the store
-    "KG_SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty: SERVICE refused
+    # SERVICE endpoints a query may call (space- or comma-separated, or a list); empty: refused
+    "KG_SERVICE_ALLOWLIST": "",
     "KG_CACHE_SIZE": 256,  # answers kept for repeated read queries; 0: no cache
 }
 RETRY_AFTER = "2"
@@ -77,8 +78,9 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     allow = app.config["KG_SERVICE_ALLOWLIST"]
     if isinstance(allow, str):
-        app.config["KG_SERVICE_ALLOWLIST"] = allow.split()
-    app.config.setdefault("MAX_CONTENT_LENGTH", int(app.config["KG_MAX_REQUEST_BYTES"]))
+        app.config["KG_SERVICE_ALLOWLIST"] = allow.replace(",", " ").split()
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["KG_MAX_REQUEST_BYTES"])
     workers = int(app.config["KG_WORKERS"]) or _default_workers()
     app.config["KG_WORKERS"] = workers
     concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 2 * workers

@@ -69,9 +69,9 @@ def start_server(store: Path, log: Path, *args: str, env: dict | None = None) ->
     port = free_port()
     cmd = [sys.executable, "-m", "graph.cli", "serve", "--store", str(store),
            "--host", "127.0.0.1", "--port", str(port), *args]
-    handle = log.open("ab")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})})
+    with log.open("ab") as handle:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(url + "/sparql", proc)

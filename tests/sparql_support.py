@@ -1,0 +1,114 @@
+"""Helpers shared by the SPARQL endpoint tests: a small store from our own fixtures, HTTP calls.
+
+The store has the layout of a real build (``<dir>/oxigraph`` + ``build.json``), so the real
+``kompetensgraf serve`` serves it exactly as it serves ``var/store``.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+DATA = Path(__file__).parent / "data" / "sparql"
+ACTORS = DATA / "actors.trig"
+MUNICIPALITIES = DATA / "municipalities.ttl"
+EX = "https://example.org/kg-test/"
+EXG = EX + "graph/"
+USER_GRAPH = "https://w3id.org/kompetensgraf/graph/user/municipalities"
+#: a five-way cross join over every triple: far more work than any timeout in these tests
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?q }"
+
+
+def make_store(parent: Path) -> Path:
+    """A built-store directory holding tests/data/sparql/actors.trig."""
+    path = parent / "store"
+    (path / "oxigraph").mkdir(parents=True)
+    store = ox.Store(str(path / "oxigraph"))
+    store.bulk_load(path=str(ACTORS), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    info = {"build_id": f"fixture-{uuid.uuid4().hex[:6]}", "quads": 0}
+    (path / "build.json").write_text(json.dumps(info), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+
+def call(
+    url: str,
+    *,
+    method: str = "GET",
+    params: dict | list | None = None,
+    data: bytes | str | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Reply:
+    """One HTTP request; error statuses are returned, not raised."""
+    if params:
+        url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params, doseq=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Reply(response.status, _lower(response.headers), response.read())
+    except urllib.error.HTTPError as exc:
+        return Reply(exc.code, _lower(exc.headers), exc.read())
+
+
+def _lower(headers) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
+
+
+def form(fields: dict | list) -> bytes:
+    return urllib.parse.urlencode(fields, doseq=True).encode("ascii")
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+#: the three protocol operations that carry a query
+HOW = ["get", "post-form", "post-direct"]
+
+
+def send(endpoint: str, how: str, query: str, params: list | None = None) -> Reply:
+    """Send ``query`` by GET, by POST form or by POST ``application/sparql-query``."""
+    params = params or []
+    if how == "get":
+        return call(endpoint, params=[("query", query), *params])
+    if how == "post-form":
+        return call(endpoint, method="POST", data=form([("query", query), *params]), headers=FORM)
+    return call(
+        endpoint,
+        method="POST",
+        params=params,
+        data=query,
+        headers={"Content-Type": "application/sparql-query; charset=utf-8"},
+    )
+
+
+def select_values(reply: Reply, var: str) -> list[str]:
+    return [b[var]["value"] for b in reply.json()["results"]["bindings"] if var in b]
