@@ -42,11 +42,13 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-def fts_query(text: str) -> str | None:
-    """The FTS5 MATCH expression for a user's words: each word a quoted prefix, all required."""
+def fts_query(text: str, any_word: bool = False) -> str | None:
+    """The FTS5 MATCH expression for a user's words: each word a quoted prefix, all required
+    (or, with ``any_word``, any of them)."""
     words = [w.rstrip("*") for w in _WORD.findall(text)]
     words = [w.replace('"', "") for w in words if w]
-    return " ".join(f'"{w}"*' for w in words) if words else None
+    joiner = " OR " if any_word else " "
+    return joiner.join(f'"{w}"*' for w in words) if words else None
 
 
 class SearchIndex:
@@ -75,8 +77,8 @@ class SearchIndex:
         self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
-    def _matches(self, text: str) -> list[tuple[str, tuple]]:
-        query = fts_query(text)
+    def _matches(self, text: str, any_word: bool = False) -> list[tuple[str, tuple]]:
+        query = fts_query(text, any_word)
         if not query:
             return []
         with self.lock:
@@ -166,9 +168,9 @@ def get_index(app: Flask | None = None) -> SearchIndex:
     return index
 
 
-def suggest(text: str, lang: str, limit: int = 10) -> list[dict]:
+def suggest(text: str, lang: str, limit: int = 10, any_word: bool = False) -> list[dict]:
     index = get_index()
-    return [index.hit(iri, lang) for iri, _ in index._matches(text)[:limit]]
+    return [index.hit(iri, lang) for iri, _ in index._matches(text, any_word)[:limit]]
 
 
 @bp.get("/search")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from graph.namespaces import compact
+from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH, compact
 from service.browse import data, overview
 from service.browse.catalog import browse_query, get_catalog
 from service.browse.i18n import current_lang, license_info
@@ -23,7 +23,7 @@ bp = Blueprint("browse", __name__)
 
 OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml",
           "application/n-triples", "application/trig", "application/n-quads"]
-KINDS = ("id", "source", "graph", "def")
+ONTOLOGY_GRAPHS = (ONTOLOGY_GRAPH, VOCAB_GRAPH)
 
 
 def store():
@@ -78,6 +78,41 @@ def class_list(curie: str):
     args = request.query_string.decode()
     return render("browse/list.html", payload, "class", f"/class/{curie}.json"
                   + (f"?{args}" if args else ""), fmt)
+
+
+@bp.get("/def")
+@bp.get("/def.<suffix>")
+def ontology(suffix: str | None = None):
+    """The ontology: documentation (pyLODE) for people, the ontology graph for programs."""
+    from service.browse import ontodoc
+
+    offers = OFFERS[:-2]  # no quads: the ontology is one graph
+    if suffix is not None and suffix not in SUFFIXES:
+        return not_found(iri_of("def", "") + suffix)
+    media = SUFFIXES[suffix] if suffix else negotiate(request.headers.get("Accept"), offers)
+    if media is None:
+        return error_response(406, "Not acceptable; available: " + ", ".join(offers))
+    cat = get_catalog()
+    if media in ("text/html", "application/json"):
+        page_html = ontodoc.pylode_page(current_app._get_current_object(), cat)
+        listed = ontodoc.terms(store(), cat)
+        if media == "application/json":
+            response = jsonify(twin({"terms": listed, "generator": "pylode" if page_html
+                                     else "fallback"}, "ontology"))
+        elif page_html:
+            response = Response(page_html, content_type="text/html; charset=utf-8")
+        else:
+            response = Response(render_template("browse/ontology.html", d={"terms": listed},
+                                                json_url="/def.json"))
+    else:
+        triples = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for graph in ONTOLOGY_GRAPHS
+                   for r in store().select(browse_query("graph-content"),
+                                           substitutions={"g": ox.NamedNode(graph)})]
+        response = Response(serialize(triples, media), content_type=f"{media}; charset=utf-8")
+    response.headers["Link"] = alternates("/def")
+    if not suffix:
+        response.headers["Vary"] = "Accept"
+    return response
 
 
 def split_suffix(rest: str) -> tuple[str, str | None]:
@@ -166,7 +201,7 @@ def not_found(iri: str) -> Response:
     from service import search
 
     words = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
-    hits = search.suggest(words, current_lang(), limit=8) if words else []
+    hits = search.suggest(words, current_lang(), limit=8, any_word=True) if words else []
     payload = {"iri": iri, "curie": compact(iri), "query": words, "suggestions": hits}
     wants_html = negotiate(request.headers.get("Accept"), ["text/html", "application/json"])
     if request.path.endswith(".json") or wants_html == "application/json":

@@ -1,0 +1,110 @@
+"""``/def``: the ontology's documentation, generated with pyLODE from ``ontology/`` and cached.
+
+pyLODE renders the OWL file offline; its anchors are made to match the term IRIs (``/def#Region``
+for ``kf:Region``) and a section for the SKOS concepts (``kf:validation`` …, which pyLODE leaves
+out) is added. Should pyLODE fail, the page is rendered from the ontology graph in the store
+instead (same anchors), and the reason is logged.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import logging
+import re
+import threading
+import warnings
+
+from flask import Flask
+
+from graph import ROOT
+from graph.namespaces import DEF, compact
+from service.browse.catalog import Catalog, browse_query
+from service.browse.i18n import license_info
+
+log = logging.getLogger("kompetensgraf.browse")
+ONTOLOGY_FILE = ROOT / "ontology" / "kompetensgraf.ttl"
+_lock = threading.Lock()
+_ENTITY = re.compile(
+    r'(<div class="[^"]*entity[^"]*" id=")([^"]+)(">(?:(?!<div class=).)*?<code>'
+    + re.escape(DEF) + r'([\w-]+)</code>)',
+    re.DOTALL,
+)
+
+
+def _pylode_html() -> str:
+    from pylode import OntPub
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # pyLODE leaves its CSS file open
+        page = OntPub(ontology=str(ONTOLOGY_FILE)).make_html()
+        gc.collect()  # let the leaked handle go while the warning is still silenced
+    return page
+
+
+def fix_anchors(page: str) -> str:
+    """Give every term section the id of its local name, and keep pyLODE's links pointing at it."""
+    renamed: dict[str, str] = {}
+
+    def repl(match: re.Match) -> str:
+        old, local = match.group(2), match.group(4)
+        if old != local:
+            renamed[old] = local
+        return match.group(1) + local + match.group(3)
+
+    page = _ENTITY.sub(repl, page)
+    for old, new in renamed.items():
+        page = page.replace(f'href="#{old}"', f'href="#{new}"')
+    return page
+
+
+def concepts_section(terms: list[dict], license_url: str, license_name: str) -> tuple[str, str]:
+    items = "".join(
+        f'<li id="{html.escape(t["local"])}"><a href="/def/{html.escape(t["local"])}">'
+        f'{html.escape(t["label"])}</a> <code>{html.escape(t["curie"])}</code></li>'
+        for t in terms if t["kind"] in ("skos:Concept", "skos:ConceptScheme")
+    )
+    banner = ('<nav style="padding:.5rem 1rem;background:#0b3d5c"><a style="color:#fff" href="/">'
+              'Kompetensgrafen</a> · <a style="color:#fff" href="/def.ttl">Turtle</a> · '
+              f'<a style="color:#fff" rel="license" href="{html.escape(license_url)}">'
+              f"{html.escape(license_name)}</a></nav>")
+    section = ('<section id="concepts" style="padding:1rem 2rem"><h2>Begrepp / Concepts</h2>'
+               f"<ul>{items}</ul></section>")
+    return banner, section
+
+
+def terms(store, cat: Catalog) -> list[dict]:
+    out = []
+    for row in store.select(browse_query("ontology-terms")):
+        iri = row["term"].value
+        if not iri.startswith(DEF):
+            continue
+        out.append({"iri": iri, "local": iri[len(DEF):], "curie": compact(iri),
+                    "kind": compact(row["kind"].value), "label": cat.label(iri, "sv"),
+                    "label_en": cat.label(iri, "en"),
+                    "comment": (cat.labels.get(iri) or {}).get("sv", "")})
+    return out
+
+
+def pylode_page(app: Flask, cat: Catalog) -> str | None:
+    """The pyLODE page with our anchors and concepts (cached per store version); ``None`` when
+    pyLODE cannot document the ontology (the caller then renders the fallback page)."""
+    cached = app.extensions.get("kg_ontodoc")
+    if cached and cached[0] == cat.version:
+        return cached[1]
+    with _lock:
+        cached = app.extensions.get("kg_ontodoc")
+        if cached and cached[0] == cat.version:
+            return cached[1]
+        try:
+            page = fix_anchors(_pylode_html())
+            lic = license_info(app.config["KG_LICENSE"])
+            banner, section = concepts_section(terms(app.extensions["kg_store"], cat),
+                                               lic["url"], lic["name"])
+            page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
+            page = page.replace("</body>", section + "</body>", 1)
+        except Exception as exc:  # pyLODE missing or failing: our own page from the graph
+            log.warning("pyLODE could not document the ontology (%s); using the fallback", exc)
+            page = None
+        app.extensions["kg_ontodoc"] = (cat.version, page)
+        return page
