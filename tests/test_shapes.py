@@ -14,7 +14,7 @@ A valid fixture must conform and give no check rows; an invalid fixture starts w
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,12 +32,12 @@ VALID = sorted((FIXTURES / "valid").glob("*.trig"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.trig"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ontology_files() -> tuple[list[Path], list[Path]]:
     return sorted(ONTOLOGY.glob("*.ttl")), sorted((ONTOLOGY / "vocab").glob("*.ttl"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ontology_graph() -> rdflib.Graph:
     graph = rdflib.Graph()
     for path in ontology_files()[0]:
@@ -45,7 +45,7 @@ def ontology_graph() -> rdflib.Graph:
     return graph
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocab_graph() -> rdflib.Graph:
     """The SKOS schemes are data (kfg:vocab), not ontology: pyshacl's ont_graph mix-in copies
     only class and property axioms, so the concepts travel with the data graph, as in the build."""
@@ -55,7 +55,7 @@ def vocab_graph() -> rdflib.Graph:
     return graph
 
 
-@lru_cache(maxsize=None)
+@cache
 def shapes_graph() -> rdflib.Graph:
     graph = rdflib.Graph()
     for path in sorted((ONTOLOGY / "shapes").glob("*.shapes.ttl")):
@@ -106,12 +106,20 @@ def check_rows(path: Path) -> list[str]:
     owl_files, vocab_files = ontology_files()
     for files, graph in ((owl_files, "ontology"), (vocab_files, "vocab")):
         for file in files:
-            store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_BASE + graph))
+            store.load(
+                path=str(file),
+                format=ox.RdfFormat.TURTLE,
+                to_graph=ox.NamedNode(GRAPH_BASE + graph),
+            )
     rows = []
     for query in ontology_checks():
-        for solution in store.query(query.read_text(encoding="utf-8"), use_default_graph_as_union=True):
+        for solution in store.query(
+            query.read_text(encoding="utf-8"), use_default_graph_as_union=True
+        ):
             focus, reason = solution["focus"], solution["reason"]
-            rows.append(f"{query.stem}: {focus.value if focus else '-'}: {reason.value if reason else '-'}")
+            rows.append(
+                f"{query.stem}: {focus.value if focus else '-'}: {reason.value if reason else '-'}"
+            )
     return rows
 
 
@@ -149,7 +157,8 @@ def test_invalid_fixture_is_refused_for_the_stated_reason(path: Path, inference:
     conforms, text = shacl_report(path, inference)
     rows = check_rows(path)
     assert not conforms or rows, f"{path.name} was accepted"
-    assert expected in text + "\n".join(rows), f"expected {expected!r} in:\n{text}\n" + "\n".join(rows)
+    found = text + "\n".join(rows)
+    assert expected in found, f"expected {expected!r} in:\n{found}"
 
 
 def test_luhn_constraint_accepts_real_numbers_and_refuses_a_changed_digit():
@@ -161,7 +170,8 @@ def test_luhn_constraint_accepts_real_numbers_and_refuses_a_changed_digit():
     )
 
     def conforms(number: str) -> bool:
-        return validate(rdflib.Graph().parse(data=template.replace("{}", number), format="turtle"))[0]
+        data = rdflib.Graph().parse(data=template.replace("{}", number), format="turtle")
+        return validate(data)[0]
 
     for number in ("202100-6149", "212000-1355", "232100-0131", "202100-5224"):
         assert conforms(number), number
