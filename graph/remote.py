@@ -24,7 +24,6 @@ Engine differences handled here (see the README, "Running on an existing SPARQL 
 
 from __future__ import annotations
 
-import ast
 import base64
 import hashlib
 import json
@@ -39,8 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from SPARQLWrapper import BASIC, DIGEST, INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
 from graph.remote_text import (
     UPDATE_WORDS,
@@ -88,6 +86,26 @@ class Auth:
             raw = f"{self.user}:{self.password}".encode()
             return {"Authorization": "Basic " + base64.b64encode(raw).decode("ascii")}
         return {}
+
+
+class _Client(SPARQLWrapper):
+    """SPARQLWrapper builds the protocol request; the store's own opener sends it (digest auth
+    without SPARQLWrapper's process-wide ``install_opener``, and HTTP errors as they are)."""
+
+    opener: urllib.request.OpenerDirector
+
+    def _query(self):
+        return self.opener.open(self._createRequest(), timeout=self.timeout), self.returnFormat
+
+
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """Closes the 401 answer it retries after (urllib leaves its socket open)."""
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        try:
+            return super().http_error_401(req, fp, code, msg, headers)
+        finally:
+            fp.close()
 
 
 def auth_from(settings: Mapping[str, object]) -> Auth | None:
@@ -139,10 +157,17 @@ class RemoteStore(GraphStore):
         self._changes = 0
         self._mode: str | None = None
         self._cache: dict[str, tuple[float, object]] = {}
+        handlers = []
+        if self.auth.scheme == "digest" and self.auth.user:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in {self.query_url, self.update_url, self.store_url} - {None}:
+                passwords.add_password(None, url, self.auth.user, self.auth.password)
+            handlers.append(_DigestAuth(passwords))
+        self._opener = urllib.request.build_opener(*handlers)
 
     # Protocol ----------------------------------------------------------------------------
     def _wrapper(self, url: str, text: str, form: str, accept: str) -> SPARQLWrapper:
-        sw = SPARQLWrapper(url, updateEndpoint=url)
+        sw = _Client(url, updateEndpoint=url)
         sw.setMethod(POST)
         # The form comes from our own scanner (setQuery's guess warns on text it cannot read,
         # and the engine, not the client, should report a malformed query).
@@ -150,12 +175,7 @@ class RemoteStore(GraphStore):
         sw.queryType = form or SELECT
         sw.setOnlyConneg(True)  # Accept only: no format=/output= parameters
         sw.setTimeout(max(1, math.ceil(self.timeout)))
-        if self.auth.scheme == "digest" and self.auth.user:
-            sw.setHTTPAuth(DIGEST)
-            sw.setCredentials(self.auth.user, self.auth.password)
-        elif self.auth.scheme == "basic" and self.auth.user:
-            sw.setHTTPAuth(BASIC)
-            sw.setCredentials(self.auth.user, self.auth.password)
+        sw.opener = self._opener  # digest auth per store, not in a process-wide opener
         for name, value in self.auth.header().items():
             sw.addCustomHttpHeader(name, value)
         sw.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
@@ -165,18 +185,14 @@ class RemoteStore(GraphStore):
     def _send(self, sw: SPARQLWrapper) -> tuple[bytes, str]:
         try:
             response = sw.query().response
-            body = response.read()
-        except QueryBadFormed as exc:
-            raise QueryError(_engine_message(exc)) from exc
-        except SPARQLWrapperException as exc:
-            raise StoreError(f"the SPARQL engine failed: {_engine_message(exc)}") from exc
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip()[:2000]
-            raise StoreError(f"the SPARQL engine answered {exc.code}: {detail}") from exc
-        except TimeoutError as exc:
-            raise QueryTimeout(f"no answer from the SPARQL engine within {self.timeout}s") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise StoreError(f"cannot reach the SPARQL engine at {sw.endpoint}: {exc}") from exc
+            try:
+                body = response.read()
+            finally:
+                response.close()
+        except OSError as exc:  # HTTPError and URLError are OSErrors too
+            error = self._error_for(exc, sw.endpoint)
+            _close_responses(exc)
+            raise error from exc
         headers = response.headers
         self.engine = self.engine or headers.get("Server", "")
         state = headers.get("X-SQL-State", "")
@@ -185,6 +201,19 @@ class RemoteStore(GraphStore):
                 f"the engine stopped at its time limit: {headers.get('X-SQL-Message', state)}"
             )
         return body, headers.get_content_type()
+
+    def _error_for(self, exc: OSError, endpoint: str) -> StoreError | QueryError:
+        """The store's error for ``exc``: QueryError only when the engine blames the query."""
+        if isinstance(exc, urllib.error.HTTPError):
+            message = _message(exc)
+            if exc.code == 400:
+                return QueryError(message)
+            if _TIME_LIMIT.search(message):  # Virtuoso: cost estimate or run time over its limit
+                return QueryTimeout(f"the engine refused or stopped the query: {message}")
+            return StoreError(f"the SPARQL engine answered {exc.code}: {message}")
+        if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
+            return QueryTimeout(f"no answer from the SPARQL engine within {self.timeout}s")
+        return StoreError(f"cannot reach the SPARQL engine at {endpoint}: {exc}")
 
     @property
     def is_virtuoso(self) -> bool:
@@ -208,7 +237,8 @@ class RemoteStore(GraphStore):
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None):
         text = bind_values(sparql, substitutions or {})
         form = query_form(text)
-        if form == "DESCRIBE" and self.is_virtuoso:
+        virtuoso = self.is_virtuoso  # known before the first query: it gets the timeout parameter
+        if form == "DESCRIBE" and virtuoso:
             text = 'define sql:describe-mode "CBD"\n' + text
         params = self._dataset(text, default_graph, named_graphs)
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -362,16 +392,12 @@ class RemoteStore(GraphStore):
             request.add_header("Content-Type", "application/n-triples")
         for name, value in self.auth.header().items():
             request.add_header(name, value)
-        handlers = []
-        if self.auth.scheme == "digest" and self.auth.user:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, self.store_url, self.auth.user, self.auth.password)
-            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
         try:
-            with urllib.request.build_opener(*handlers).open(request, timeout=self.timeout) as r:
+            with self._opener.open(request, timeout=self.timeout) as r:
                 r.read()
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip()[:2000]
+            detail = _message(exc)
+            exc.close()
             if method == "DELETE" and exc.code == 404:
                 return None
             kind = QueryError if exc.code in (400, 415) else StoreError
@@ -390,12 +416,13 @@ class RemoteStore(GraphStore):
         if method in ("PUT", "DELETE"):
             self.update(f"DROP SILENT {'GRAPH ' if target != 'DEFAULT' else ''}{target}")
         if method in ("PUT", "POST") and body:
-            # N-Triples lines are valid SPARQL triple patterns, written by pyoxigraph.
+            # N-Triples lines are valid SPARQL triple patterns, written by pyoxigraph. INSERT …
+            # WHERE {} rather than INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA.
             lines = body.decode("utf-8").splitlines()
             open_, close = (f"GRAPH {target} {{\n", "\n}") if target != "DEFAULT" else ("", "")
             for start in range(0, len(lines), 5000):
                 chunk = "\n".join(lines[start : start + 5000])
-                self.update("INSERT DATA {\n" + open_ + chunk + close + "\n}")
+                self.update("INSERT {\n" + open_ + chunk + close + "\n} WHERE {}")
 
     # build --target -------------------------------------------------------------------------
     def publish(self, graphs: Mapping[str, bytes], managed: str, build_id: str, step=print) -> None:
@@ -429,23 +456,20 @@ class RemoteStore(GraphStore):
             pass
 
 
-def _engine_message(exc: SPARQLWrapperException) -> str:
-    """The engine's own message out of a SPARQLWrapper exception (it keeps only a repr),
-    without the query text that Virtuoso echoes (with our dataset ``define`` lines)."""
-    text = str(exc)
-    marker = "Response:\n"
-    if marker in text:
-        raw = text.split(marker, 1)[1]
-        try:
-            value = ast.literal_eval(raw)
-            if isinstance(value, bytes):
-                value = value.split(b"\n\nSPARQL query:", 1)[0]
-            return (
-                value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-            ).strip()
-        except (ValueError, SyntaxError):
-            return raw.strip()
-    return text
+def _close_responses(exc: BaseException | None) -> None:
+    """Close the HTTP error responses SPARQLWrapper leaves open in the exception chain."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, urllib.error.HTTPError):
+            exc.close()
+        exc, seen = exc.__context__, seen + 1
+
+
+def _message(exc: urllib.error.HTTPError) -> str:
+    """The engine's own message, without the query text Virtuoso echoes (with our ``define``
+    lines for the dataset)."""
+    body = exc.read().decode("utf-8", "replace")
+    return body.split("\n\nSPARQL query:", 1)[0].strip()[:2000] or f"HTTP {exc.code} {exc.reason}"
 
 
 def _as_solutions(body: bytes, ctype: str) -> QueryResult:
@@ -469,6 +493,7 @@ def _plain_bnodes(body: bytes) -> bytes:
 
 
 _BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+_TIME_LIMIT = re.compile(r"\bS1T00\b|estimated execution time .* exceeds the limit", re.I)
 
 
 def _as_triples(body: bytes, ctype: str) -> ox.QueryTriples:

@@ -122,10 +122,15 @@ def values_block(substitutions: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
 
 
 def bind_values(text: str, substitutions: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """The query with ``substitutions`` bound by a ``VALUES`` block in its ``WHERE`` group."""
+    """The query with ``substitutions`` bound by a ``VALUES`` block in its ``WHERE`` group.
+
+    A variable the query assigns itself cannot be bound before the assignment; pyoxigraph then
+    keeps the solutions whose value is the given term. The same here: ``BIND(… AS ?v)`` in the
+    pattern gets ``FILTER(?v = term)`` in the outer group (filters see the whole group),
+    ``(… AS ?v)`` in the projection a trailing ``VALUES`` clause.
+    """
     if not substitutions:
         return text
-    block = values_block(substitutions)
     masked = mask(text)
     form = _FORM.search(masked)
     if form is None:
@@ -138,7 +143,22 @@ def bind_values(text: str, substitutions: Mapping[str, ox.NamedNode | ox.Literal
                 "remote store: write the template out (CONSTRUCT { … } WHERE { … })"
             )
         groups = groups[1:]  # the first group is the template
-    if not groups:  # DESCRIBE ?x / DESCRIBE <iri> without a WHERE clause
-        return f"{text.rstrip()}\nWHERE {{{block}}}\n"
-    opened = groups[0][0]
-    return text[: opened + 1] + block + text[opened + 1 :]
+    where = groups[0] if groups else None
+    bound, filtered, trailing = {}, [], {}
+    for name, term in substitutions.items():
+        values_block({name: term})  # checks the name and the term
+        assigned = [m.start() for m in re.finditer(rf"\bAS\s+[?$]{name}\b", masked, re.I)]
+        if not assigned:
+            bound[name] = term
+        elif where and all(where[0] < pos < where[1] for pos in assigned):
+            filtered.append(f" FILTER(?{name} = {term}) ")  # Virtuoso: no sameTerm here
+        else:
+            trailing[name] = term
+    block = (values_block(bound) if bound else "") + "".join(filtered)
+    if where is None:  # DESCRIBE ?x / DESCRIBE <iri> without a WHERE clause
+        text = f"{text.rstrip()}\nWHERE {{{block}}}\n"
+    else:
+        text = text[: where[0] + 1] + block + text[where[0] + 1 :]
+    if trailing:
+        text = text.rstrip() + "\n" + values_block(trailing).strip() + "\n"
+    return text

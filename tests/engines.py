@@ -38,26 +38,46 @@ class Engine:
     env: dict[str, str] = field(default_factory=dict)  # credentials, as the service reads them
 
     def cli_options(self) -> list[str]:
-        return ["--endpoint", self.query_url, "--update-endpoint", self.update_url,
-                "--store-endpoint", self.store_url]
+        return [
+            "--endpoint",
+            self.query_url,
+            "--update-endpoint",
+            self.update_url,
+            "--store-endpoint",
+            self.store_url,
+        ]
 
     def target_options(self) -> list[str]:
-        return ["--target", self.query_url, "--target-update", self.update_url,
-                "--target-store", self.store_url]
+        return [
+            "--target",
+            self.query_url,
+            "--target-update",
+            self.update_url,
+            "--target-store",
+            self.store_url,
+        ]
 
     def open(self, **kwargs):
         from graph.store import open_store
 
-        return open_store(endpoint=self.query_url, update_endpoint=self.update_url,
-                          store_endpoint=self.store_url, auth=self.auth(), **kwargs)
+        return open_store(
+            endpoint=self.query_url,
+            update_endpoint=self.update_url,
+            store_endpoint=self.store_url,
+            auth=self.auth(),
+            **kwargs,
+        )
 
     def auth(self):
         from graph.remote import Auth
 
         if not self.env:
             return None
-        return Auth(self.env["KG_ENDPOINT_USER"], self.env["KG_ENDPOINT_PASSWORD"],
-                    self.env.get("KG_ENDPOINT_AUTH", "basic"))
+        return Auth(
+            self.env["KG_ENDPOINT_USER"],
+            self.env["KG_ENDPOINT_PASSWORD"],
+            self.env.get("KG_ENDPOINT_AUTH", "basic"),
+        )
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -98,11 +118,22 @@ def start_oxigraph(workdir: Path, port: int) -> Engine:
     data = workdir / "oxigraph-data"
     data.mkdir(parents=True, exist_ok=True)
     log = workdir / "oxigraph.log"
-    proc = subprocess.Popen(
-        [command, "serve", "--location", str(data), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=log.open("ab"), stderr=subprocess.STDOUT,
-    )
+    with log.open("ab") as handle:  # the child keeps its own descriptor
+        proc = subprocess.Popen(
+            [
+                command,
+                "serve",
+                "--location",
+                str(data),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+                "--timeout-s",
+                "30",
+            ],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     _wait(base + "/query?query=ASK%7B%7D", proc, log)
     return Engine("oxigraph", base + "/query", base + "/update", base + "/store", proc, log)
@@ -111,13 +142,23 @@ def start_oxigraph(workdir: Path, port: int) -> Engine:
 def virtuoso_ini(template: str, db: Path, sql_port: int, http_port: int) -> str:
     """The packaged ini with our ports, database directory and limits (section-aware edits)."""
     changes = {
-        "Database": {"DatabaseFile": db / "virtuoso.db", "ErrorLogFile": db / "virtuoso.log",
-                     "LockFile": db / "virtuoso.lck", "TransactionFile": db / "virtuoso.trx",
-                     "xa_persistent_file": db / "virtuoso.pxa"},
-        "TempDatabase": {"DatabaseFile": db / "virtuoso-temp.db",
-                         "TransactionFile": db / "virtuoso-temp.trx"},
-        "Parameters": {"ServerPort": f"127.0.0.1:{sql_port}", "DirsAllowed": f"., {db}",
-                       "NumberOfBuffers": 20000, "MaxDirtyBuffers": 15000},
+        "Database": {
+            "DatabaseFile": db / "virtuoso.db",
+            "ErrorLogFile": db / "virtuoso.log",
+            "LockFile": db / "virtuoso.lck",
+            "TransactionFile": db / "virtuoso.trx",
+            "xa_persistent_file": db / "virtuoso.pxa",
+        },
+        "TempDatabase": {
+            "DatabaseFile": db / "virtuoso-temp.db",
+            "TransactionFile": db / "virtuoso-temp.trx",
+        },
+        "Parameters": {
+            "ServerPort": f"127.0.0.1:{sql_port}",
+            "DirsAllowed": f"., {db}",
+            "NumberOfBuffers": 20000,
+            "MaxDirtyBuffers": 15000,
+        },
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "ServerRoot": db},
         # The packaged row cap (10000) would cut whole-graph reads; the service reports caps.
         "SPARQL": {"ResultSetMaxRows": 1000000, "MaxQueryExecutionTime": 120},
@@ -143,11 +184,20 @@ def start_virtuoso(workdir: Path, sql_port: int, http_port: int) -> Engine:
     ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(), db, sql_port, http_port))
     log = workdir / "virtuoso.out"
     # -f: stay in the foreground, so the process we hold is the server itself.
-    proc = subprocess.Popen([VIRTUOSO_BIN, "-f", "-c", str(ini)], cwd=db,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    with log.open("ab") as handle:
+        proc = subprocess.Popen(
+            [VIRTUOSO_BIN, "-f", "-c", str(ini)], cwd=db, stdout=handle, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{http_port}"
     _wait(base + "/sparql?query=ASK%7B%7D", proc, log)
     user, password = VIRTUOSO_DBA
     env = {"KG_ENDPOINT_USER": user, "KG_ENDPOINT_PASSWORD": password, "KG_ENDPOINT_AUTH": "digest"}
-    return Engine("virtuoso", base + "/sparql", base + "/sparql-auth",
-                  base + "/sparql-graph-crud-auth", proc, log, env)
+    return Engine(
+        "virtuoso",
+        base + "/sparql",
+        base + "/sparql-auth",
+        base + "/sparql-graph-crud-auth",
+        proc,
+        log,
+        env,
+    )
