@@ -6,7 +6,7 @@ STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup setup-python setup-node setup-browser build validate stats run serve test lint bench clean
+.PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench clean
 
 setup: setup-python setup-node
 
@@ -29,6 +29,15 @@ setup-browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
+# Debian's OpenLink Virtuoso for the remote-backend tests. The tests start their own instances on
+# loopback (tests/engines.py); the package's own service stays off (its postinst stops a server
+# that still has the default password, and containers' policy-rc.d forbids starting one).
+setup-virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "Installing Debian's virtuoso-opensource for the remote-backend tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends virtuoso-opensource; }
+
 build: setup
 	$(BIN)/kompetensgraf build --store $(STORE)
 
@@ -42,7 +51,7 @@ stats: setup
 run: build
 	$(BIN)/kompetensgraf serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: setup setup-browser
+test: setup setup-browser setup-virtuoso
 	$(BIN)/python -m pytest
 
 lint: setup
