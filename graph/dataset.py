@@ -18,6 +18,7 @@ store version changes (an update through the endpoint). This module never import
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -31,11 +32,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
 from graph import queries
-from graph.namespaces import BASE, PREFIXES, bind_all
+from graph.namespaces import BASE, PREFIXES, bind_all, compact
 from graph.store import GraphStore
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -224,11 +225,12 @@ def counts(store: GraphStore) -> dict:
          "distinctObjects": _int(r, "distinctObjects")}
         for r in store.select(queries.internal("void-properties"))
     ]
-    graphs = [
-        {"graph": r["graph"].value, "triples": _int(r, "triples"),
-         "source": r["source"].value if r.get("source") is not None else None}
-        for r in store.select(queries.internal("graph-counts"))
-    ]
+    graphs: dict[str, dict] = {}
+    for r in store.select(queries.internal("void-graphs")):
+        entry = graphs.setdefault(r["graph"].value, {
+            "graph": r["graph"].value, "triples": _int(r, "triples"), "sources": []})
+        if r.get("source") is not None:
+            entry["sources"].append(r["source"].value)
     return {
         "triples": _int(total, "triples"),
         "entities": _int(total, "entities"),
@@ -239,7 +241,7 @@ def counts(store: GraphStore) -> dict:
         "graphs": _int(total, "graphs"),
         "classPartitions": classes,
         "propertyPartitions": properties,
-        "subsets": graphs,
+        "subsets": list(graphs.values()),
         "linksets": {name: linkset(store, space) for name, space in
                      (("wikidata", WIKIDATA_SPACE), ("nuts", NUTS_SPACE))},
     }
@@ -375,13 +377,13 @@ def _describe_void(g, ds, frag, stats, settings, endpoint) -> None:
     for key in totals:
         g.add((ds, VOID[key], Literal(stats[key], datatype=XSD.integer)))
     for part in stats["classPartitions"]:
-        node = BNode()
+        node = frag("class-" + _slug(part["class"]))
         g.add((ds, VOID.classPartition, node))
         g.add((node, VOID["class"], URIRef(part["class"])))
         for key in ("entities", "distinctSubjects"):
             g.add((node, VOID[key], Literal(part[key], datatype=XSD.integer)))
     for part in stats["propertyPartitions"]:
-        node = BNode()
+        node = frag("property-" + _slug(part["property"]))
         g.add((ds, VOID.propertyPartition, node))
         g.add((node, VOID.property, URIRef(part["property"])))
         for key in ("triples", "distinctSubjects", "distinctObjects"):
@@ -392,14 +394,22 @@ def _describe_void(g, ds, frag, stats, settings, endpoint) -> None:
         g.add((graph, RDF.type, VOID.Dataset))
         g.add((graph, SD.name, graph))
         g.add((graph, VOID.triples, Literal(sub["triples"], datatype=XSD.integer)))
-        if sub["source"]:
-            g.add((graph, DCTERMS.source, URIRef(sub["source"])))
+        for source in sub["sources"]:
+            g.add((graph, DCTERMS.source, URIRef(source)))
     used = {p["property"] for p in stats["propertyPartitions"]} | {
         c["class"] for c in stats["classPartitions"]}
     for name, ns in sorted(PREFIXES.items()):
         if name not in ("kfid", "kfsrc", "kfg", "wd") and any(i.startswith(ns) for i in used):
             g.add((ds, VOID.vocabulary, URIRef(ns)))
     _describe_linksets(g, ds, frag, stats["linksets"])
+
+
+def _slug(iri: str) -> str:
+    """A fragment for a partition: ``kf-Municipality`` for kf:Municipality, else a short hash."""
+    short = compact(iri)
+    if short != iri:
+        return short.replace(":", "-")
+    return "x" + hashlib.sha1(iri.encode("utf-8")).hexdigest()[:12]
 
 
 def _describe_linksets(g, ds, frag, linksets) -> None:
