@@ -12,6 +12,7 @@ types, for browsers that cannot set ``Accept``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Short format names (``?format=…``, file extensions) → media type.
 FORMAT_ALIASES: dict[str, str] = {
@@ -136,6 +137,11 @@ def negotiate(accept: str | None, offers: list[str]) -> str | None:
     Offers are media types in the server's order of preference. Media types the client names
     through a synonym (``application/json`` for SPARQL JSON results…) count for the offer too.
     """
+    return _negotiate(accept, tuple(offers))
+
+
+@lru_cache(maxsize=512)  # clients send few distinct Accept headers: decide each once
+def _negotiate(accept: str | None, offers: tuple[str, ...]) -> str | None:
     ranges = parse_accept(accept)
     if not ranges:  # a header with nothing parseable: treat as "anything"
         ranges = parse_accept(None)

@@ -39,8 +39,8 @@ SETTINGS: dict[str, Any] = {
     "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it
     "KG_MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer
     "KG_MAX_REQUEST_BYTES": 1 << 20,  # query string or body; larger is 413
-    "KG_WORKERS": 0,  # query worker processes; 0: one per CPU core, at least 2
-    "KG_MAX_CONCURRENT": 0,  # queries running or waiting; 0: twice KG_WORKERS; more is 503
+    "KG_WORKERS": 0,  # query worker processes; 0: two per CPU core, at least 2
+    "KG_MAX_CONCURRENT": 0,  # queries running or waiting; 0: 4 × KG_WORKERS; more is 503
     "KG_UPDATE_TOKEN": "",  # bearer token for Update and /store; empty: read-only endpoint
     "KG_DATA_DIR": "",  # where the live (updatable) database lives; empty: live/ beside the store
     # SERVICE endpoints a query may call (space- or comma-separated, or a list); empty: refused
@@ -83,7 +83,7 @@ def init_app(app: Flask) -> None:
         app.config["MAX_CONTENT_LENGTH"] = int(app.config["KG_MAX_REQUEST_BYTES"])
     workers = int(app.config["KG_WORKERS"]) or _default_workers()
     app.config["KG_WORKERS"] = workers
-    concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 2 * workers
+    concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 4 * workers
     app.config["KG_MAX_CONCURRENT"] = concurrent
 
     loads = app.config.get("KG_LOAD") or []
@@ -115,7 +115,7 @@ def init_app(app: Flask) -> None:
 def _default_workers() -> int:
     import os
 
-    return max(2, os.cpu_count() or 1)
+    return max(2, 2 * (os.cpu_count() or 1))  # a worker waits on IPC too: overlap it
 
 
 @bp.after_request

@@ -110,7 +110,7 @@ def _solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int) -> 
         if len(rows) == max_rows:
             truncated = True
             break
-        rows.append([solution[n] for n in names])
+        rows.append(list(solution))
     writer = _WRITERS.get(media_type, _json_rows)
     body = writer(names, rows, truncated, max_rows)
     return Answer(media_type, body, len(rows), truncated)
@@ -138,15 +138,50 @@ def _json_term(term) -> dict:
     return out
 
 
+_dumps = json.dumps
+XSD_STRING = ox.NamedNode(XSD + "string")
+
+
+def _json_fragment(term) -> str:
+    """One term as SPARQL JSON, written directly (the hot path of most answers)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return '{"type":"uri","value":' + _dumps(term.value, ensure_ascii=False) + "}"
+    if kind is ox.Literal:
+        value = _dumps(term.value, ensure_ascii=False)
+        if term.language:
+            return (
+                '{"type":"literal","value":' + value + ',"xml:lang":' + _dumps(term.language) + "}"
+            )
+        if term.datatype == XSD_STRING:
+            return '{"type":"literal","value":' + value + "}"
+        return (
+            '{"type":"literal","value":'
+            + value
+            + ',"datatype":'
+            + _dumps(term.datatype.value)
+            + "}"
+        )
+    return _dumps(_json_term(term), ensure_ascii=False)
+
+
 def _json_rows(names, rows, truncated, max_rows) -> bytes:
-    bindings = [
-        {n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows
-    ]
-    doc: dict = {"head": {"vars": names}, "results": {"bindings": bindings}}
-    if truncated:
-        doc["truncated"] = True
-        doc["rowLimit"] = max_rows
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    keys = [_dumps(n, ensure_ascii=False) + ":" for n in names]
+    seen: dict = {}  # the same term (a predicate, a graph) recurs: write it once
+    out = []
+    for row in rows:
+        parts = []
+        for key, term in zip(keys, row, strict=True):
+            if term is None:
+                continue
+            fragment = seen.get(term)
+            if fragment is None:
+                fragment = seen[term] = _json_fragment(term)
+            parts.append(key + fragment)
+        out.append("{" + ",".join(parts) + "}")
+    tail = f',"truncated":true,"rowLimit":{max_rows}' if truncated else ""
+    head = '{"head":{"vars":' + _dumps(names, ensure_ascii=False) + '},"results":{"bindings":['
+    return (head + ",".join(out) + "]}" + tail + "}").encode()
 
 
 def _xml_term(term) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 _TOKEN = re.compile(
@@ -52,6 +53,7 @@ class Scan:
     volatile: bool = False
 
 
+@lru_cache(maxsize=1024)  # repeated queries are common (and cached answers want a fast path)
 def scan(text: str) -> Scan:
     tokens = [
         (m.lastgroup, m.group())
