@@ -70,6 +70,9 @@ STRINGS = {
         "catalogue (the endpoint must allow Wikidata in KG_SERVICE_ALLOWLIST).",
     },
     "data_title": {"sv": "Nedladdningar", "en": "Downloads"},
+    "allowed": {"sv": "Den här ändpunkten får anropa:", "en": "This endpoint may call:"},
+    "service_off": {"sv": "SERVICE är avstängt på den här ändpunkten.",
+                    "en": "SERVICE is off on this endpoint."},
 }
 
 
@@ -178,6 +181,11 @@ def _downloads(dumps: Dumps) -> list[dict]:
     ]
 
 
+def _allowed_services() -> list[str]:
+    allowed = current_app.config.get("KG_SERVICE_ALLOWLIST") or []
+    return allowed.replace(",", " ").split() if isinstance(allowed, str) else list(allowed)
+
+
 def _html_page(stats: dict, dumps: Dumps) -> Response:
     page = render_template(
         "dataset/dataset.html",
@@ -187,9 +195,14 @@ def _html_page(stats: dict, dumps: Dumps) -> Response:
         version=dumps.version,
         compact=compact,
         endpoint=f"{_base_url()}/sparql",
+        allowed=_allowed_services(),
         json_url="/dataset?format=jsonld",
-        formats=[("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("RDF/XML", "rdfxml"),
-                 ("N-Triples", "nt")],
+        formats=[
+            ("Turtle", "ttl"),
+            ("JSON-LD", "jsonld"),
+            ("RDF/XML", "rdfxml"),
+            ("N-Triples", "nt"),
+        ],
     )
     response = Response(page, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"

@@ -268,6 +268,9 @@ def test_dumps_are_written_again_after_an_update(built_store, tmp_path):
         assert (number(void_after, the_dataset(void_after), VOID.triples)
                 == number(void_before, the_dataset(void_before), VOID.triples) + 1)
         assert URIRef(graph) in set(void_after.objects(the_dataset(void_after), VOID.subset))
+        modified = [g.value(the_dataset(g), DCTERMS.modified).toPython()
+                    for g in (void_before, void_after)]
+        assert modified[1] > modified[0]
         assert any((tmp_path / "dumps").iterdir())
     finally:
         server.stop()

@@ -123,3 +123,14 @@ def test_service_outside_the_allow_list_is_refused(live_server, federating_serve
                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
     assert refused.status_code == 400
     assert "https://query.wikidata.org/sparql" in refused.text
+
+
+def test_the_dataset_page_says_which_services_the_endpoint_may_call(
+    live_server, federating_server, standin
+):
+    page = requests.get(federating_server.url + "/dataset?lang=en", timeout=60,
+                        headers={"Accept": "text/html"}).text
+    assert f"<code>{standin}</code>" in page
+    page = requests.get(live_server.url + "/dataset?lang=sv", timeout=60,
+                        headers={"Accept": "text/html"}).text
+    assert "SERVICE är avstängt" in page
