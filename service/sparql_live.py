@@ -35,11 +35,12 @@ import pyoxigraph as ox
 from graph.build import user_graph, user_provenance
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore, GraphStore, QueryError, StoreError
-from graph.validate import source_of
+from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
 
 log = logging.getLogger("kompetensgraf.sparql")
 T = TypeVar("T")
 GENERATED_AT = ox.NamedNode(PREFIXES["prov"] + "generatedAtTime")
+RDF = {*QUAD_SUFFIXES, *TRIPLE_SUFFIXES}
 
 
 class Dataset:
@@ -154,7 +155,7 @@ def _copy_build(store: EmbeddedStore, db: Path) -> None:
 def load_files(store: GraphStore, paths: list[Path]) -> None:
     """A researcher's own files: triples into a named graph of their own (described in the
     metadata graph, as ``kompetensgraf build --load`` does); quad files keep their graphs."""
-    for path in map(Path, paths):
+    for path in _files(paths):
         src = source_of(path)
         data = path.read_bytes()
         try:
@@ -170,6 +171,17 @@ def load_files(store: GraphStore, paths: list[Path]) -> None:
             )
         except QueryError as exc:
             raise QueryError(f"cannot load {path}: {exc}") from exc
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    """The files named, with a folder standing for the RDF files in it (sorted)."""
+    out = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF)
+        else:
+            out.append(path)
+    return out
 
 
 def _forget_load_time(store: GraphStore, graph: str) -> None:

@@ -100,10 +100,12 @@ def _post_params(request: Request, max_bytes: int):
             if len(raw) > max_bytes:
                 raise RequestEntityTooLarge()
             charset = request.mimetype_params.get("charset", "utf-8")
+            if charset.lower().replace("-", "") != "utf8":
+                raise ProtocolError(400, f"the body must be UTF-8, not {charset}")
             try:
-                text = raw.decode(charset)
-            except (LookupError, UnicodeDecodeError) as exc:
-                raise ProtocolError(400, f"the request body is not valid {charset}: {exc}") from exc
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ProtocolError(400, f"the request body is not valid UTF-8: {exc}") from exc
             if mimetype == QUERY_TYPE:
                 return request.args, text, None
             return request.args, None, text

@@ -6,7 +6,7 @@ import pytest
 import rdflib
 from conftest import start_server
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from sparql_support import EX, EXG, MUNICIPALITIES, make_store
+from sparql_support import DATA, EX, EXG, make_store
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -21,7 +21,11 @@ EXPECTED = [EX + n for n in ("fyrbodal", "goteborgsregionen", "sjuharad", "skara
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     root = tmp_path_factory.mktemp("sparql-clients")
-    server = start_server(make_store(root), root / "server.log", "--load", str(MUNICIPALITIES))
+    # a folder given to --load stands for the RDF files in it (here: municipalities.ttl, and
+    # actors.trig again, whose graphs are already there)
+    server = start_server(
+        make_store(root), root / "server.log", "--load", str(DATA), "--workers", "2"
+    )
     yield server.url + "/sparql"
     server.stop()
 

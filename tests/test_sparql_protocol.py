@@ -37,7 +37,9 @@ FORBUND_TRIPLES = 16
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("sparql-protocol")
-    srv = start_server(make_store(root), root / "server.log", "--load", str(MUNICIPALITIES))
+    srv = start_server(
+        make_store(root), root / "server.log", "--load", str(MUNICIPALITIES), "--workers", "2"
+    )
     yield srv
     srv.stop()
 
@@ -242,6 +244,14 @@ def test_loaded_file_is_in_a_named_graph_of_its_own(server):
             {"Content-Type": "application/sparql-query"},
             400,
             "utf-8",
+        ),
+        (
+            "POST",
+            None,
+            "ASK {}".encode("utf-16"),
+            {"Content-Type": "application/sparql-query; charset=UTF-16"},
+            400,
+            "UTF-8",
         ),
         ("GET", {"update": "CLEAR ALL"}, None, {}, 405, "POST"),
         ("GET", {"query": "CLEAR ALL"}, None, {}, 400, "Update"),
