@@ -5,24 +5,144 @@ A file starts with header lines such as::
     #+ summary: Who signed the declaration of intent
     #+ summary_sv: Vem undertecknade avsiktsförklaringen
     #+ description: …
-    #+ param: actor iri kfid:region-lan-14
+    #+ param: actor iri kfid:region-lan-14 class=kf:Region
     #+ tags: agreement, roles
+    #+ view: table
+
+Header keys of the research catalogue (``queries/catalogue/``): ``summary``/``summary_sv``,
+``description``/``description_sv``, ``param`` (``<name> <type> <default> [class=<curie>]`` with
+type ``iri``, ``string``, ``date`` or ``integer``), ``tags`` (comma-separated) and ``view``
+(``table``, ``bar`` or ``network``).
 
 Values reach a query only through ``substitutions`` (pyoxigraph) — never by string formatting.
+A parameter is a variable of the query body that the substitution binds; :func:`Param.convert`
+checks a raw value and turns it into a pyoxigraph term (an invalid value raises
+:class:`ParamError`, a client error). :func:`with_values` (the remote backend's
+``bind_values``) writes the same bindings as a ``VALUES`` block opening the WHERE group — what the
+copyable snippet shows, never how the catalogue itself executes.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
+import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from graph import ROOT
+from graph.namespaces import PREFIXES
+from graph.remote_text import bind_values as with_values  # noqa: F401 - re-exported
+from graph.remote_text import mask, query_form
 
 QUERIES = ROOT / "queries"
 _HEADER = re.compile(r"^#\+\s*([A-Za-z_]+)\s*:\s*(.*)$")
 _PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w-]*)?:", re.IGNORECASE | re.MULTILINE)
 _PREFIX_USE = re.compile(r"(?<![\w<\"'#/.:])([A-Za-z][\w-]*):(?=[A-Za-z0-9_])")
+
+Term = ox.NamedNode | ox.Literal
+PARAM_TYPES = ("iri", "string", "date", "integer")
+VIEWS = ("table", "bar", "network")
+REQUIRED_KEYS = ("summary", "summary_sv", "description", "description_sv", "tags")
+XSD = PREFIXES["xsd"]
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_CURIE = re.compile(r"^([A-Za-z][\w-]*):([\w.\-/]*)$")
+
+
+class HeaderError(ValueError):
+    """A query file's header is malformed (a fault of the catalogue, found by the tests)."""
+
+
+class ParamError(ValueError):
+    """A parameter value does not fit its type (a client error: HTTP 400)."""
+
+
+def expand_iri(text: str) -> str:
+    """A full IRI for ``kfid:lan-14``, ``<https://…>`` or ``https://…``; ParamError otherwise."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    match = _CURIE.match(text)
+    if match and match.group(1) in PREFIXES:
+        text = PREFIXES[match.group(1)] + match.group(2)
+    if not _IRI.match(text):
+        raise ParamError(f"{text!r} is not an IRI (write e.g. kfid:lan-14 or https://…)")
+    try:
+        return ox.NamedNode(text).value
+    except ValueError as exc:
+        raise ParamError(f"{text!r} is not a valid IRI: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Param:
+    """A typed query parameter: the variable ``?name`` that the substitution binds."""
+
+    name: str
+    type: str
+    default: str
+    cls: str | None = None  # full IRI: the drop-down lists instances of this class
+
+    def convert(self, raw: str) -> Term:
+        """The pyoxigraph term for a raw (form or URL) value; :class:`ParamError` if invalid."""
+        value = raw.strip()
+        label = f"parameter {self.name!r} ({self.type})"
+        if self.type == "iri":
+            try:
+                return ox.NamedNode(expand_iri(value))
+            except ParamError as exc:
+                raise ParamError(f"{label}: {exc}") from None
+        if self.type == "date":
+            try:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    raise ValueError
+                _dt.date.fromisoformat(value)
+            except ValueError:
+                raise ParamError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from None
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,18}", value):
+                raise ParamError(f"{label}: {value!r} is not an integer")
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+        if len(value) > 500:
+            raise ParamError(f"{label}: longer than 500 characters")
+        return ox.Literal(value)
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "type": self.type, "default": self.default, "class": self.cls}
+
+
+def parse_param(spec: str) -> Param:
+    """``<name> <type> <default> [class=<curie>]`` (the default may be quoted)."""
+    try:
+        parts = shlex.split(spec)
+    except ValueError as exc:
+        raise HeaderError(f"param {spec!r}: {exc}") from exc
+    if len(parts) not in (3, 4):
+        raise HeaderError(f"param {spec!r}: expected '<name> <type> <default> [class=<curie>]'")
+    name, kind, default = parts[:3]
+    if not _NAME.match(name):
+        raise HeaderError(f"param {spec!r}: {name!r} is not a variable name")
+    if kind not in PARAM_TYPES:
+        raise HeaderError(f"param {spec!r}: type must be one of {', '.join(PARAM_TYPES)}")
+    cls = None
+    if len(parts) == 4:
+        key, _, value = parts[3].partition("=")
+        if key != "class" or kind != "iri":
+            raise HeaderError(f"param {spec!r}: only an iri parameter takes class=<curie>")
+        try:
+            cls = expand_iri(value)
+        except ParamError as exc:
+            raise HeaderError(f"param {spec!r}: {exc}") from exc
+    param = Param(name, kind, default, cls)
+    try:
+        param.convert(default)
+    except ParamError as exc:
+        raise HeaderError(f"param {spec!r}: invalid default: {exc}") from exc
+    return param
 
 
 @dataclass
@@ -39,6 +159,46 @@ class QueryFile:
     @property
     def summary(self) -> str:
         return self.get("summary")
+
+    @property
+    def summary_sv(self) -> str:
+        return self.get("summary_sv")
+
+    @property
+    def description(self) -> str:
+        return self.get("description")
+
+    @property
+    def description_sv(self) -> str:
+        return self.get("description_sv")
+
+    @property
+    def tags(self) -> list[str]:
+        return [t.strip() for t in ",".join(self.header.get("tags", [])).split(",") if t.strip()]
+
+    @property
+    def view(self) -> str:
+        return self.get("view", "table")
+
+    @property
+    def params(self) -> list[Param]:
+        return [parse_param(spec) for spec in self.header.get("param", [])]
+
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the query form."""
+        return query_form(self.text)
+
+    def bind(self, raw: Mapping[str, str] | None = None) -> dict[str, Term]:
+        """Substitutions for the given raw values; a parameter left out takes its default."""
+        raw = raw or {}
+        bindings = {}
+        for param in self.params:
+            value = raw.get(param.name)
+            if value is None or not str(value).strip():
+                value = param.default
+            bindings[param.name] = param.convert(str(value))
+        return bindings
 
 
 def parse_header(text: str) -> dict[str, list[str]]:
@@ -91,3 +251,27 @@ def _strip_line(line: str) -> str:
             break
         out.append(ch)
     return "".join(out)
+
+
+
+def header_problems(qf: QueryFile) -> list[str]:
+    """What is wrong with a catalogue file's header and prologue (empty list: nothing)."""
+    problems = [f"missing '#+ {k}:'" for k in REQUIRED_KEYS if not qf.get(k)]
+    try:
+        params = qf.params
+    except HeaderError as exc:
+        return [*problems, str(exc)]
+    body = mask(qf.text)
+    for param in params:
+        if not re.search(rf"[?$]{param.name}\b", body):
+            problems.append(f"param {param.name!r} is not a variable of the query")
+    if len({p.name for p in params}) != len(params):
+        problems.append("a parameter is declared twice")
+    if qf.view not in VIEWS:
+        problems.append(f"view must be one of {', '.join(VIEWS)}")
+    if qf.form not in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+        problems.append("no query form (SELECT/CONSTRUCT/ASK/DESCRIBE) found")
+    undeclared = undeclared_prefixes(qf.text)
+    if undeclared:
+        problems.append(f"undeclared prefixes: {', '.join(sorted(undeclared))}")
+    return problems

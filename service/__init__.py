@@ -80,6 +80,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | N
     from service import dataset
 
     dataset.init_app(app)
+
+    from service import catalogue
+
+    catalogue.init_app(app)
     return app
 
 

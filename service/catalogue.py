@@ -1,0 +1,200 @@
+"""The research query catalogue: ``queries/catalogue/*.rq`` as pages, JSON, CSV and snippets.
+
+URL scheme (one stable URL per query; parameters are URL arguments named after the query's
+``#+ param:`` lines, left out = the default)::
+
+    /queries                 the list (tags, Swedish and English summaries); /queries.json
+    /queries/<name>          form + results table + chart/network + editor link + Python snippet
+    /queries/<name>.json     the same page as data: query, parameters, columns, rows, truncated
+    /queries/<name>.csv      the rows as CSV (header ``X-KG-Truncated: true`` when cut)
+
+A parameter value that does not fit its type is a 400 with the reason. Answers are capped at
+``KG_MAX_ROWS`` rows (or triples) with an explicit ``truncated`` flag. Queries run on the store
+through ``GraphStore.query(text, substitutions=…)`` — values never enter the query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+
+from graph import queries
+from graph.store import QueryError, StoreError
+from service import get_store
+from service.browse.i18n import current_lang
+from service.catalogue_data import Answer, Refused, bar_chart, cell, network, options, plain, run
+from service.catalogue_data import snippet as python_snippet
+from service.errors import error_response, server_error
+from service.sparql_scan import refused_services, scan
+
+bp = Blueprint("catalogue", __name__)
+FOLDER = "catalogue"
+FORMATS = ("json", "csv")
+
+
+def catalogue() -> dict[str, queries.QueryFile]:
+    """The catalogue's queries by name (read once per process, in file-name order)."""
+    found = current_app.extensions.get("kg_catalogue")
+    if found is None:
+        found = {q.name: q for q in queries.load_dir(FOLDER)}
+        current_app.extensions["kg_catalogue"] = found
+    return found
+
+
+def describe(qf: queries.QueryFile) -> dict:
+    """What the list and every page say about a query (no answer)."""
+    return {
+        "name": qf.name,
+        "url": f"/queries/{qf.name}",
+        "summary": qf.summary,
+        "summary_sv": qf.summary_sv,
+        "description": qf.description,
+        "description_sv": qf.description_sv,
+        "tags": qf.tags,
+        "view": qf.view,
+        "form": qf.form,
+        "params": [p.as_dict() for p in qf.params],
+    }
+
+
+def _pick(qf: queries.QueryFile, key: str, lang: str) -> str:
+    return (qf.get(f"{key}_sv") if lang == "sv" else "") or qf.get(key)
+
+
+@bp.get("/queries")
+@bp.get("/queries.json")
+def index():
+    lang = current_lang()
+    items = []
+    for qf in catalogue().values():
+        item = describe(qf)
+        item["title"] = _pick(qf, "summary", lang)
+        items.append(item)
+    tags = sorted({tag for item in items for tag in item["tags"]}, key=str.casefold)
+    payload = {"queries": items, "tags": tags, "count": len(items),
+               "url_scheme": "/queries/<name>[.json|.csv]?<param>=<value>…"}
+    if request.path.endswith(".json"):
+        return jsonify(payload)
+    tag = request.args.get("tag", "")
+    shown = [i for i in items if not tag or tag in i["tags"]]
+    return render_template("catalogue/index.html", d=payload, shown=shown, tag=tag,
+                           json_url="/queries.json")
+
+
+@bp.get("/queries/<name>")
+def page(name: str):
+    fmt = None
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in FORMATS:
+        name, fmt = stem, ext
+    qf = catalogue().get(name)
+    if qf is None:
+        return error_response(404, f"no catalogue query named {name!r}; see /queries")
+    raw = {p.name: request.args.get(p.name, "") for p in qf.params}
+    lang = current_lang()
+    try:
+        bindings = qf.bind(raw)
+    except queries.ParamError as exc:
+        if fmt:
+            return error_response(400, str(exc))
+        data = _page_data(qf, raw, {}, None, lang)
+        data["error"] = str(exc)
+        return _html(qf, data, status=400)
+    try:
+        answer = _answer(qf, bindings)
+    except Refused as exc:
+        return error_response(400, str(exc))
+    except QueryError as exc:
+        return error_response(400, f"the query could not run with these parameters: {exc}")
+    except StoreError as exc:
+        return server_error("the store failed while answering the catalogue query", exc)
+    data = _page_data(qf, raw, bindings, answer, lang)
+    if fmt == "json":
+        response = jsonify(data)
+    elif fmt == "csv":
+        response = _csv(answer, qf.name)
+    else:
+        return _html(qf, data)
+    if answer.truncated:
+        response.headers["X-KG-Truncated"] = "true"
+        response.headers["X-KG-Row-Limit"] = str(_max_rows())
+    return response
+
+
+def _max_rows() -> int:
+    return int(current_app.config.get("KG_MAX_ROWS") or 10_000)
+
+
+def _answer(qf: queries.QueryFile, bindings: dict) -> Answer:
+    refused = refused_services(scan(qf.text), current_app.config.get("KG_SERVICE_ALLOWLIST") or [])
+    if refused:
+        raise Refused(
+            f"this query calls SERVICE {', '.join(refused)}, which this endpoint does not allow "
+            "(setting KG_SERVICE_ALLOWLIST)"
+        )
+    return run(get_store(current_app), qf, bindings, _max_rows())
+
+
+def _page_data(qf, raw: dict, bindings: dict, answer: Answer | None, lang: str) -> dict:
+    params = []
+    for p in qf.params:
+        entry = p.as_dict()
+        entry["value"] = raw.get(p.name) or p.default
+        entry["term"] = str(bindings[p.name]) if p.name in bindings else None
+        if p.cls:
+            entry["options"] = options(get_store(current_app), p.cls, lang)
+        params.append(entry)
+    given = {k: v for k, v in raw.items() if v}
+    suffix = ("?" + urlencode(given)) if given else ""
+    sparql = queries.with_values(qf.text, bindings)
+    endpoint = request.url_root.rstrip("/") + "/sparql"
+    data = {
+        "query": {**describe(qf), "text": qf.text, "title": _pick(qf, "summary", lang),
+                  "about": _pick(qf, "description", lang)},
+        "parameters": params,
+        "sparql": sparql,
+        "endpoint": endpoint,
+        "links": {
+            "html": f"/queries/{qf.name}{suffix}",
+            "json": f"/queries/{qf.name}.json{suffix}",
+            "csv": f"/queries/{qf.name}.csv{suffix}",
+            "editor": "/editor?" + urlencode({"query": sparql, "tabTitle": qf.name}),
+        },
+        "snippet": python_snippet(sparql, endpoint, qf.form),
+    }
+    if answer is not None:
+        rows = [{c: cell(v) for c, v in zip(answer.columns, row, strict=True) if v is not None}
+                for row in answer.rows]
+        data.update(columns=answer.columns, rows=rows, row_count=len(rows),
+                    truncated=answer.truncated, max_rows=_max_rows())
+        if qf.view == "bar":
+            data["chart"] = bar_chart(answer.columns, rows, qf.get("chart"))
+        if qf.view == "network" and answer.form == "CONSTRUCT":
+            focus = next((v.value for v in bindings.values() if isinstance(v, ox.NamedNode)), None)
+            data["network"] = network(answer.triples, lang, focus)
+    return data
+
+
+def _html(qf, data: dict, status: int = 200) -> Response:
+    json_url = data["links"]["json"]
+    body = render_template("catalogue/query.html", d=data, json_url=json_url)
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def _csv(answer: Answer, name: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(answer.columns)
+    for row in answer.rows:
+        writer.writerow([plain(v) for v in row])
+    response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

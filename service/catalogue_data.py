@@ -1,0 +1,231 @@
+"""The query catalogue's data layer: run a catalogue query, encode its answer, build the extras.
+
+Everything a catalogue page shows is built here as plain data (the page's JSON twin): the answer
+as columns and rows of W3C SPARQL-JSON-style cells, the drop-down options of class-typed
+parameters, the bar chart and network drawings (server-side SVG geometry, no JavaScript needed),
+and the copyable SPARQLWrapper snippet. Values reach the query only through ``substitutions``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph import queries
+from graph.namespaces import PREFIXES, compact
+from graph.store import GraphStore, QueryError
+
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+NUMERIC = {PREFIXES["xsd"] + t for t in ("integer", "decimal", "double", "float", "int", "long")}
+
+
+@dataclass
+class Answer:
+    form: str  # SELECT, CONSTRUCT, ASK, DESCRIBE
+    columns: list[str]
+    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+    truncated: bool = False
+    triples: list[ox.Triple] = field(default_factory=list)
+
+
+class Refused(QueryError):
+    """The query may not run here (e.g. SERVICE to an endpoint that is not allowed)."""
+
+
+def run(store: GraphStore, qf: queries.QueryFile, bindings: dict, max_rows: int) -> Answer:
+    """Evaluate ``qf`` with ``bindings`` as substitutions; at most ``max_rows`` rows or triples."""
+    result = store.query(qf.text, substitutions=bindings)
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows, truncated = [], False
+        for solution in result:
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append([solution[name] for name in columns])
+        return Answer("SELECT", columns, rows, truncated)
+    if isinstance(result, ox.QueryTriples):
+        triples, truncated = [], False
+        for triple in result:
+            if len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append(triple)
+        rows = [[t.subject, t.predicate, t.object] for t in triples]
+        return Answer("CONSTRUCT", ["subject", "predicate", "object"], rows, truncated, triples)
+    value = ox.Literal("true" if bool(result) else "false", datatype=ox.NamedNode(
+        PREFIXES["xsd"] + "boolean"))
+    return Answer("ASK", ["boolean"], [[value]])
+
+
+def cell(term) -> dict | None:
+    """A term as a SPARQL 1.1 JSON results cell (plus ``compact`` for IRIs)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value, "compact": compact(term.value)}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != PREFIXES["xsd"] + "string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def plain(term) -> str:
+    """The CSV form of a term: the IRI, the literal's lexical form, ``_:id`` for a blank node."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def is_number(c: dict | None) -> bool:
+    return bool(c) and c.get("datatype") in NUMERIC
+
+
+# --------------------------------------------------------------------------- parameter options
+
+
+def options(store: GraphStore, class_iri: str, lang: str) -> list[dict]:
+    """Instances of ``class_iri`` and its subclasses, labelled in ``lang`` (else sv, else IRI)."""
+    rows = store.select(queries.internal("catalogue-instances"),
+                        substitutions={"class": ox.NamedNode(class_iri)})
+    labels: dict[str, dict[str, str]] = {}
+    for row in rows:
+        item = row["item"].value
+        found = labels.setdefault(item, {})
+        label = row.get("label")
+        if label is not None:
+            found.setdefault(label.language or "", label.value)
+    out = []
+    for item, found in labels.items():
+        text = found.get(lang) or found.get("sv") or found.get("") or compact(item)
+        out.append({"value": compact(item), "iri": item, "label": text})
+    return sorted(out, key=lambda o: o["label"].casefold())
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def bar_chart(columns: list[str], rows: list[dict], spec: str = "") -> dict | None:
+    """Geometry of a horizontal bar chart: label column and numeric value column.
+
+    ``spec`` is the header's ``#+ chart: <label-column> <value-column>``; without it the first
+    column of text literals and the first numeric column are used.
+    """
+    if not rows:
+        return None
+    wanted = spec.split()
+    label_col = wanted[0] if len(wanted) == 2 else None
+    value_col = wanted[1] if len(wanted) == 2 else None
+    if value_col is None:
+        value_col = next((c for c in columns if any(is_number(r.get(c)) for r in rows)), None)
+    if label_col is None:
+        label_col = next((c for c in columns if any(
+            (r.get(c) or {}).get("type") == "literal" and not is_number(r.get(c)) for r in rows)),
+            columns[0])
+    if value_col is None:
+        return None
+    bars = []
+    for r in rows:
+        try:
+            value = float((r.get(value_col) or {}).get("value", "nan"))
+        except ValueError:
+            continue
+        if math.isnan(value):
+            continue
+        lab = r.get(label_col) or {}
+        bars.append({"label": lab.get("compact") or lab.get("value", ""), "value": value})
+    if not bars:
+        return None
+    top = max(b["value"] for b in bars) or 1.0
+    width, left, row_h = 640, 260, 22
+    for i, b in enumerate(bars):
+        b["y"] = 10 + i * row_h
+        b["width"] = max(1.0, (width - left - 60) * b["value"] / top) if b["value"] > 0 else 0
+        b["text"] = f"{b['value']:g}"
+    return {"label_column": label_col, "value_column": value_col, "bars": bars, "left": left,
+            "width": width, "height": 20 + len(bars) * row_h, "row_height": row_h}
+
+
+def network(triples: list[ox.Triple], lang: str, focus: str | None = None, limit: int = 80) -> dict:
+    """Nodes and edges of a CONSTRUCT answer, laid out on a circle around ``focus``."""
+    labels: dict[str, dict[str, str]] = {}
+    edges = []
+    for t in triples:
+        s = t.subject.value
+        if t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal):
+            labels.setdefault(s, {}).setdefault(t.object.language or "", t.object.value)
+        elif isinstance(t.object, ox.NamedNode | ox.BlankNode):
+            edges.append((s, compact(t.predicate.value), t.object.value))
+    names = []
+    for s, _, o in edges:
+        for n in (s, o):
+            if n not in names:
+                names.append(n)
+    if focus in names:
+        names.remove(focus)
+    names = names[: limit - 1]
+    size, radius = 720, 300
+    nodes = {}
+    if focus:
+        nodes[focus] = {"x": size / 2, "y": size / 2}
+    for i, n in enumerate(names):
+        angle = 2 * math.pi * i / max(1, len(names))
+        nodes[n] = {"x": size / 2 + radius * math.cos(angle),
+                    "y": size / 2 + radius * math.sin(angle)}
+
+    def label_of(n: str) -> str:
+        found = labels.get(n, {})
+        return found.get(lang) or found.get("sv") or found.get("") or compact(n)
+
+    out_nodes = [{"id": n, "label": label_of(n), "focus": n == focus, **xy}
+                 for n, xy in nodes.items()]
+    out_edges = [{"source": s, "predicate": p, "target": o, "source_label": label_of(s),
+                  "target_label": label_of(o)} for s, p, o in edges]
+    drawn = [dict(e, x1=nodes[e["source"]]["x"], y1=nodes[e["source"]]["y"],
+                  x2=nodes[e["target"]]["x"], y2=nodes[e["target"]]["y"])
+             for e in out_edges if e["source"] in nodes and e["target"] in nodes]
+    return {"nodes": out_nodes, "edges": out_edges, "drawn": drawn, "size": size}
+
+
+# --------------------------------------------------------------------------- snippet
+
+
+def snippet(query_text: str, endpoint: str, form: str) -> str:
+    """A Python program (SPARQLWrapper) that asks ``endpoint`` the same question."""
+    body = query_text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines = [
+        "from SPARQLWrapper import SPARQLWrapper, JSON" if form != "CONSTRUCT"
+        else "from SPARQLWrapper import SPARQLWrapper, TURTLE",
+        "",
+        f'endpoint = SPARQLWrapper("{endpoint}")',
+        f'endpoint.setQuery("""{body}""")',
+    ]
+    if form == "CONSTRUCT" or form == "DESCRIBE":
+        lines += [
+            "endpoint.setReturnFormat(TURTLE)",
+            "graph = endpoint.queryAndConvert()  # bytes of Turtle",
+            "",
+            "import rdflib",
+            "",
+            'for s, p, o in rdflib.Graph().parse(data=graph, format="turtle"):',
+            "    print(s, p, o)",
+        ]
+    elif form == "ASK":
+        lines += ["endpoint.setReturnFormat(JSON)", 'print(endpoint.queryAndConvert()["boolean"])']
+    else:
+        lines += [
+            "endpoint.setReturnFormat(JSON)",
+            "results = endpoint.queryAndConvert()",
+            "",
+            'for row in results["results"]["bindings"]:',
+            '    print({name: cell["value"] for name, cell in row.items()})',
+        ]
+    return "\n".join(lines) + "\n"
