@@ -40,5 +40,23 @@
       if (chosen) yasgui.getTab().getYasqe().setValue(chosen.query);
     });
   }
+  // Accessibility repairs of YASGUI's markup: names for its unlabelled fields, and the "+" button
+  // moved out of the tablist (a tablist may only hold tabs).
+  var sv = document.documentElement.lang === "sv";
+  var fieldNames = { "input.autocomplete": sv ? "SPARQL-ändpunkt" : "SPARQL endpoint",
+                "textarea": sv ? "SPARQL-fråga" : "SPARQL query" };
+  function repair() {
+    Object.keys(fieldNames).forEach(function (selector) {
+      holder.querySelectorAll(selector).forEach(function (el) {
+        if (!el.getAttribute("aria-label") && !el.id) el.setAttribute("aria-label", fieldNames[selector]);
+      });
+    });
+    holder.querySelectorAll(".tabsList").forEach(function (list) {
+      var add = list.querySelector("button.addTab");
+      if (add) list.parentNode.insertBefore(add, list.nextSibling);
+    });
+  }
+  repair();
+  new MutationObserver(repair).observe(holder, { childList: true, subtree: true });
   window.kgYasgui = yasgui;
 })();

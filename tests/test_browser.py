@@ -1,0 +1,151 @@
+"""The browser in a real headless Chromium (Debian's, driven by Playwright) over the served graph:
+search, entity page, source citation, network view (depth, date, export), the query editor —
+with axe-core accessibility checks (WCAG 2.1 A/AA) and no request leaving 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import networkx as nx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  locale="sv-SE")
+    tab = context.new_page()
+    tab.requested = []
+    tab.on("request", lambda request: tab.requested.append(request.url))
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    yield tab
+    context.close()
+
+
+def axe_violations(tab) -> list[str]:
+    """Serious and critical WCAG 2.1 A/AA violations that axe-core finds on the current page."""
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def shot(tab, tmp_path: Path, name: str) -> None:
+    tab.screenshot(path=str(tmp_path / f"{name}.png"), full_page=False)
+
+
+def only_local(tab, live_server) -> None:
+    hosts = {urlsplit(url).hostname for url in tab.requested if url.startswith("http")}
+    assert hosts == {urlsplit(live_server.url).hostname}, hosts
+    assert not tab.errors, tab.errors
+
+
+def test_search_entity_source_network_export(page, live_server, tmp_path):
+    page.goto(live_server.url + "/")
+    assert axe_violations(page) == []
+    shot(page, tmp_path, "home")
+
+    page.fill("#header-q", "Fyrbodal")
+    page.press("#header-q", "Enter")
+    page.wait_for_url("**/search?q=Fyrbodal*")
+    first = page.locator("a.result-link").first
+    assert first.inner_text() == "Fyrbodals kommunalförbund"
+    assert axe_violations(page) == []
+    shot(page, tmp_path, "search")
+
+    first.click()
+    page.wait_for_url("**/id/fyrbodals-kommunalforbund")
+    assert page.locator("h1").inner_text() == "Fyrbodals kommunalförbund"
+    assert page.locator("p.source, details.source").count() > 0
+    assert axe_violations(page) == []
+    shot(page, tmp_path, "entity")
+
+    citation = page.locator("main a.doc-link").first
+    document = citation.inner_text()
+    citation.click()
+    page.wait_for_url("**/source/**")
+    assert page.locator("h1").inner_text() == document
+    shot(page, tmp_path, "source")
+    page.go_back()
+
+    page.locator("main a[href='/network/fyrbodals-kommunalforbund']").click()
+    page.wait_for_url("**/network/fyrbodals-kommunalforbund")
+    page.wait_for_function("window.kgNetwork && window.kgNetwork.nodes().length > 1")
+    shallow = page.evaluate("window.kgNetwork.nodes().length")
+    assert page.locator("#cy canvas").count() > 0
+    assert axe_violations(page) == []
+    shot(page, tmp_path, "network")
+
+    page.check("input[name=depth][value='2']")
+    page.fill("#asof", "2024-06-01")
+    page.click("#network-form button[type=submit]")
+    page.wait_for_url("**depth=2**asof=2024-06-01**")
+    page.wait_for_function("window.kgNetwork && window.kgNetwork.nodes().length > 1")
+    deep = page.evaluate("window.kgNetwork.nodes().length")
+    assert deep > shallow
+    rows = page.locator("#edges tbody tr").count()
+    assert rows == page.evaluate("window.kgNetwork.edges().length")
+    shot(page, tmp_path, "network-depth2")
+
+    with page.expect_download() as download:
+        page.click("a[href*='.graphml']")
+    saved = tmp_path / "network.graphml"
+    download.value.save_as(saved)
+    graph = nx.read_graphml(saved)
+    assert graph.number_of_nodes() == deep
+    only_local(page, live_server)
+
+
+def test_query_editor_runs_a_query_locally(page, live_server, tmp_path):
+    page.goto(live_server.url + "/editor")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert axe_violations(page) == []
+    options = page.locator("#example option")
+    assert options.count() > 1  # the catalogue's examples
+    examples = page.evaluate("JSON.parse(document.getElementById('editor-data').textContent)")
+    assert any(e["folder"] == "catalogue" for e in examples["examples"])
+    page.select_option("#example", index=1)
+    chosen = page.evaluate("window.kgYasgui.getTab().getYasqe().getValue()")
+    assert chosen == examples["examples"][0]["query"]
+
+    page.evaluate("window.kgYasgui.getTab().getYasqe().setValue("
+                  "'SELECT ?name WHERE { ?f a kf:MunicipalFederation ; rdfs:label ?name }')")
+    with page.expect_response(lambda r: r.url.endswith("/sparql")) as answer:
+        page.click(".yasqe_queryButton")
+    assert answer.value.status == 200
+    page.wait_for_selector(".yasr table, .yasr .dataTable")
+    assert "Fyrbodals kommunalförbund" in page.locator(".yasr").inner_text()
+    shot(page, tmp_path, "editor")
+    only_local(page, live_server)
+
+
+def test_keyboard_reaches_search_through_the_skip_link(page, live_server):
+    page.goto(live_server.url + "/id/region-lan-14")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.goto(live_server.url + "/id/region-lan-14?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"

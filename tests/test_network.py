@@ -1,0 +1,137 @@
+"""The ego network: depth, relation filter, as-of date, and exports that networkx reads back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.request
+
+import networkx as nx
+import pytest
+from browse_support import GRAPH, ID, mini_app
+
+from service.network import as_date
+
+FYRBODAL = ID + "fyrbodals-kommunalforbund"
+
+
+@pytest.fixture(scope="module")
+def client():
+    return mini_app().test_client()
+
+
+def network(client, slug: str = "fyrbodals-kommunalforbund", **params) -> dict:
+    response = client.get(f"/network/{slug}.json", query_string=params)
+    assert response.status_code == 200, response.data
+    return response.get_json()
+
+
+def node_ids(data: dict) -> set[str]:
+    return {n["id"].removeprefix(ID) for n in data["nodes"]}
+
+
+def test_depth_one_holds_the_direct_relations(client):
+    data = network(client)
+    assert node_ids(data) == {"fyrbodals-kommunalforbund", "kompetensrad-fyrbodal", "kommun-1430",
+                              "test-avsiktsforklaring", "region-lan-14"}
+    relations = {e["relation"] for e in data["edges"]}
+    assert relations == {"kf:processLeads", "org:Membership", "kf:participation", "kf:Grant"}
+    membership = next(e for e in data["edges"] if e["relation"] == "org:Membership")
+    assert (membership["source"], membership["target"]) == (ID + "kommun-1430", FYRBODAL)
+    assert membership["start"] == "2005" and membership["graph"] == GRAPH + "test-tabell"
+    assert membership["sources"][0]["document"]["label"] == "Testtabellen över kommuner"
+
+
+def test_depth_two_reaches_neighbours_of_neighbours(client):
+    data = network(client, depth=2)
+    assert {"lan-14"} <= node_ids(data)  # Munkedal lies in the county
+    assert "kommun-1480" not in node_ids(data)  # Göteborg is three steps away
+    distances = {n["id"].removeprefix(ID): n["distance"] for n in data["nodes"]}
+    assert distances["lan-14"] == 2 and distances["region-lan-14"] == 1
+
+
+def test_relation_filter(client):
+    data = network(client, relation="org:Membership")
+    assert node_ids(data) == {"fyrbodals-kommunalforbund", "kommun-1430"}
+    both = client.get("/network/fyrbodals-kommunalforbund.json?relation=org:Membership"
+                      "&relation=kf:processLeads").get_json()
+    assert node_ids(both) == {"fyrbodals-kommunalforbund", "kommun-1430", "kompetensrad-fyrbodal"}
+    checked = {r["id"]: r["checked"] for r in both["relations"]}
+    assert checked["org:Membership"] and not checked["kf:Grant"]
+
+
+def test_as_of_date_hides_relations_not_valid_then(client):
+    in_2020 = network(client, asof="2020-06-01")
+    assert "region-lan-14" in node_ids(in_2020)  # the grant, 2020–2021
+    assert "test-avsiktsforklaring" not in node_ids(in_2020)  # the agreement starts 2023
+    in_2024 = network(client, asof="2024-06-01")
+    assert "test-avsiktsforklaring" in node_ids(in_2024)
+    assert "region-lan-14" not in node_ids(in_2024)  # the grant has ended
+    deeper = network(client, asof="2024-06-01", depth=2)
+    assert "region-lan-14" in node_ids(deeper)  # still reached through the agreement
+    assert not any(e["relation"] == "kf:Grant" for e in deeper["edges"])
+    in_2000 = network(client, asof="2000-01-01")
+    assert "kommun-1430" not in node_ids(in_2000)  # member since 2005
+    assert "kompetensrad-fyrbodal" not in node_ids(in_2000)  # the federation dates from 2005
+    county = network(client, "lan-14", asof="1900-01-01")
+    assert "kommun-1430" in node_ids(county)  # no period stated: always shown
+
+
+def test_bad_date_is_a_clear_400(client):
+    response = client.get("/network/fyrbodals-kommunalforbund?asof=2024-13-45")
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.get_data(as_text=True)
+
+
+def test_unknown_actor_is_404(client):
+    assert client.get("/network/finns-inte").status_code == 404
+
+
+def test_period_ends_cover_the_whole_year_or_month():
+    assert str(as_date("2030", end=True)) == "2030-12-31"
+    assert str(as_date("2024-02", end=True)) == "2024-02-29"
+    assert str(as_date("2023")) == "2023-01-01"
+
+
+def test_page_works_without_javascript(client):
+    html = client.get("/network/fyrbodals-kommunalforbund?depth=2").get_data(as_text=True)
+    assert '<table id="edges">' in html and "Munkedals kommun" in html
+    assert 'name="asof"' in html and 'value="2" checked' in html
+    assert "/assets/vendor/cytoscape/cytoscape.min.js" in html
+
+
+def _download(client, fmt: str, **params) -> bytes:
+    response = client.get(f"/network/fyrbodals-kommunalforbund.{fmt}", query_string=params)
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response.data
+
+
+def _check_export(graph: nx.Graph, data: dict) -> None:
+    assert set(graph.nodes) == {n["id"] for n in data["nodes"]}
+    assert graph.number_of_edges() == len(data["edges"])
+    assert graph.nodes[ID + "kommun-1430"]["label"] == "Munkedals kommun"
+    relations = {d["relation"] for _u, _v, d in graph.edges(data=True)}
+    assert relations == {e["relation"] for e in data["edges"]}
+
+
+@pytest.mark.parametrize("params", [{}, {"depth": "2"}, {"asof": "2024-06-01"}])
+def test_exports_read_back_with_networkx(client, params):
+    data = network(client, **params)
+    _check_export(nx.read_graphml(io.BytesIO(_download(client, "graphml", **params))), data)
+    _check_export(nx.read_gexf(io.BytesIO(_download(client, "gexf", **params))), data)
+    rows = list(csv.DictReader(io.StringIO(_download(client, "csv", **params).decode("utf-8"))))
+    assert list(rows[0])[:6] == ["source", "target", "relation", "start", "end", "graph"]
+    edges = nx.from_edgelist(((r["source"], r["target"], r) for r in rows),
+                             create_using=nx.MultiDiGraph)
+    assert edges.number_of_edges() == len(data["edges"])
+    assert {r["source_label"] for r in rows} >= {"Munkedals kommun"}
+
+
+def test_project_graph_network_over_http(live_server, tmp_path):
+    url = live_server.url + "/network/fyrbodals-kommunalforbund.graphml?depth=2"
+    with urllib.request.urlopen(url, timeout=60) as response:
+        (tmp_path / "fyrbodal.graphml").write_bytes(response.read())
+    graph = nx.read_graphml(tmp_path / "fyrbodal.graphml")
+    assert FYRBODAL in graph and graph.number_of_edges() > 10
+    assert any(d.get("relation") == "org:Membership" for _u, _v, d in graph.edges(data=True))
