@@ -89,7 +89,7 @@ def _default_dump_dir(store_path: str) -> Path:
     """``dumps/`` beside the store (``var/dumps`` for ``var/store``), else a temporary folder."""
     if store_path:
         return Path(store_path).absolute().parent / "dumps"
-    return Path(tempfile.mkdtemp(prefix="kompetensgraf-dumps-"))
+    return Path(tempfile.gettempdir()) / "kompetensgraf-dumps"  # created on the first download
 
 
 def _lang() -> str:
