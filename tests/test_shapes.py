@@ -161,6 +161,22 @@ def test_invalid_fixture_is_refused_for_the_stated_reason(path: Path, inference:
     assert expected in found, f"expected {expected!r} in:\n{found}"
 
 
+def test_every_kf_class_is_the_target_of_a_shape():
+    """Directly or through a superclass, as SHACL's class-based targets reach subclasses."""
+    ontology, shapes = ontology_graph(), shapes_graph()
+    sh_target = rdflib.URIRef("http://www.w3.org/ns/shacl#targetClass")
+    targeted = set(shapes.objects(None, sh_target))
+    kf = "https://w3id.org/kompetensgraf/def#"
+    untargeted = []
+    for cls in ontology.subjects(rdflib.RDF.type, rdflib.OWL.Class):
+        if not cls.startswith(kf):
+            continue
+        supers = set(ontology.transitive_objects(cls, rdflib.RDFS.subClassOf))
+        if not supers & targeted:
+            untargeted.append(str(cls))
+    assert sorted(untargeted) == []
+
+
 def test_luhn_constraint_accepts_real_numbers_and_refuses_a_changed_digit():
     """The SHACL-SPARQL Luhn check on its own: every digit change of a valid number is caught."""
     template = (
