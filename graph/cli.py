@@ -164,9 +164,9 @@ def cmd_stats(args) -> int:
     console.print(classes)
     graphs = Table("named graph", "triples", "source", title="Triples per named graph / Tripler per graf")
     for row in store.select(queries.internal("graph-counts")):
-        source = row.get("source")
+        sources = row["source"].value.split() if "source" in row else []
         graphs.add_row(
-            compact(row["graph"].value), row["triples"].value, compact(source.value) if source else ""
+            compact(row["graph"].value), row["triples"].value, " ".join(map(compact, sources))
         )
     console.print(graphs)
     return 0

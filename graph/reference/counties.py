@@ -19,6 +19,9 @@ SHORT_NAME: Fact = ("skos:altLabel", lambda r: sv(r["lan_short_name"]))
 QID: Fact = ("skos:exactMatch", lambda r: wd(r["lan_wikidata_qid"]))
 ISO: Fact = ("kf:iso31662", lambda r: Lit(r["iso_3166_2"]))
 NUTS: Fact = ("kf:nuts3", lambda r: Lit(r["nuts3_code"]))
+#: The same code as a link into Eurostat's NUTS linked data (http://data.europa.eu/nuts/code/…).
+NUTS_LINK: Fact = ("skos:exactMatch", lambda r: I(f"<{NUTS_CODE}{r['nuts3_code']}>"))
+NUTS_CODE = "http://data.europa.eu/nuts/code/"
 EN_NAME: Fact = ("rdfs:label", lambda r: en(f"{r['lan_short_name']} County"))
 EN_PREF_NAME: Fact = ("skos:prefLabel", lambda r: en(f"{r['lan_short_name']} County"))
 
@@ -92,7 +95,7 @@ GRAPHS: list[FactGraph] = [
             "covid19-regional-tracker-sweden-setup",
             note_en=NUTS_NOTE,
         ),
-        per_county(TYPE, NUTS),
+        per_county(TYPE, NUTS, NUTS_LINK),
     ),
     (
         spec(
@@ -103,7 +106,7 @@ GRAPHS: list[FactGraph] = [
             "wikipedia-nuts-statistical-regions-of-sweden",
             note_en=NUTS_NOTE,
         ),
-        per_county(TYPE, NUTS),
+        per_county(TYPE, NUTS, NUTS_LINK),
     ),
     (
         spec(
