@@ -12,7 +12,8 @@ What it does, all on loopback:
    (``KG_CACHE_SIZE=0``, every query evaluated) and on (warmed by one pass over the mix first);
 3. runs the same seeded mix of realistic queries (``benchmarks/queries/*.rq``: one entity's
    statements, its incoming links, its sources, a label search, counts per class) from
-   ``--clients`` threads with keep-alive connections for ``--seconds`` against each, and prints
+   ``--clients`` threads with keep-alive connections for ``--seconds`` against each (in
+   ``--rounds`` interleaved rounds, so that other load on the machine hits all alike), and prints
    requests per second, p50/p95 latency overall and for single-entity queries, and the ratios.
 
 Targets (the issue): throughput ≥ 0.5× Oxigraph uncached and ≥ 1× with the cache warm; p95 of
@@ -126,6 +127,12 @@ class Run:
     seconds: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
+
+    def add(self, other: Run) -> None:
+        self.seconds += other.seconds
+        self.errors += other.errors
+        for name, values in other.latencies.items():
+            self.latencies.setdefault(name, []).extend(values)
 
     @property
     def total(self) -> int:
@@ -296,6 +303,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--requests", type=int, default=2000, help="distinct requests in the mix")
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per engine")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -313,25 +321,25 @@ def main() -> int:
 
         ox_proc, ox_port = start_oxigraph(store, workdir)
         procs.append(ox_proc)
-        drive("warm-up", ox_port, "/query", work, args.clients, 2)
-        oxigraph = drive("oxigraph serve", ox_port, "/query", work, args.clients, args.seconds)
-        stop(ox_proc)
-
         cold_proc, cold_port = start_ours(store, False, workdir / "serve.log")
         procs.append(cold_proc)
-        drive("warm-up", cold_port, "/sparql", work, args.clients, 2)
-        uncached = drive(
-            "kompetensgraf (no cache)", cold_port, "/sparql", work, args.clients, args.seconds
-        )
-        stop(cold_proc)
-
         warm_proc, warm_port = start_ours(store, True, workdir / "serve.log")
         procs.append(warm_proc)
-        drive("warm-up", warm_port, "/sparql", work, args.clients, max(2.0, args.seconds))
-        cached = drive(
-            "kompetensgraf (cache warm)", warm_port, "/sparql", work, args.clients, args.seconds
-        )
-        stop(warm_proc)
+        targets = [
+            (Run("oxigraph serve"), ox_port, "/query"),
+            (Run("kompetensgraf (no cache)"), cold_port, "/sparql"),
+            (Run("kompetensgraf (cache warm)"), warm_port, "/sparql"),
+        ]
+        for _, port, path in targets:  # warm-up; fills the cache of the third with the mix
+            drive("warm-up", port, path, work, args.clients, max(2.0, args.seconds / 2))
+        # Interleaved rounds: the machine's other load hits all three alike.
+        for round_ in range(args.rounds):
+            for offset in range(len(targets)):
+                total, port, path = targets[(round_ + offset) % len(targets)]
+                total.add(
+                    drive(total.label, port, path, work, args.clients, args.seconds / args.rounds)
+                )
+        oxigraph, uncached, cached = (t[0] for t in targets)
 
         print()
         table([oxigraph, uncached, cached])
