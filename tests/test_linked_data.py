@@ -220,10 +220,17 @@ def test_ontology_documentation_and_terms(client):
     assert term["iri"] == "https://w3id.org/kompetensgraf/def#Region"
 
 
-def test_only_listed_vendor_files_are_served(client):
-    assert client.get("/assets/vendor/cytoscape/cytoscape.min.js").status_code == 200
-    assert client.get("/assets/vendor/yasgui/yasgui.min.css").status_code == 200
-    assert client.get("/assets/vendor/cytoscape/package.json").status_code == 404
+@pytest.mark.parametrize(("path", "status"), [
+    ("/assets/vendor/cytoscape/cytoscape.min.js", 200),
+    ("/assets/vendor/yasgui/yasgui.min.js", 200),
+    ("/assets/vendor/yasgui/yasgui.min.css", 200),
+    ("/assets/vendor/cytoscape/package.json", 404),
+    ("/assets/vendor/../package.json", 404),
+])
+def test_only_listed_vendor_files_are_served(client, path, status):
+    response = client.get(path)
+    response.close()  # a file response keeps its file open until closed
+    assert response.status_code == status
 
 
 def _get(url: str, accept: str) -> tuple[int, str, bytes]:
@@ -240,3 +247,33 @@ def test_served_graph_dereferences_over_http(live_server):
     assert (status, media) == (200, "text/html") and "Fyrbodals kommunalförbund" in body.decode()
     home = json.loads(_get(live_server.url + "/index.json", "application/json")[2])
     assert home["counts"]["sources"] > 0
+
+
+def test_every_iri_of_the_project_graph_dereferences_with_sources(built_store):
+    """Each IRI of our namespace in the built graph answers HTML and Turtle (200), and every
+    fact on its page names at least one source."""
+    import pyoxigraph as ox
+
+    from service import create_app
+    from service.browse.catalog import browse_query
+    from service.browse.terms import local_path
+
+    app = create_app({"KG_STORE": str(built_store), "TESTING": True})
+    base = app.config["KG_BASE_IRI"]
+    rows = app.extensions["kg_store"].select(browse_query("local-iris"),
+                                             substitutions={"base": ox.Literal(base)})
+    paths = sorted({local_path(r["iri"].value, base) for r in rows} - {None})
+    assert len(paths) > 300
+    client = app.test_client()
+    failures = []
+    for path in paths:
+        for accept in ("text/html", "text/turtle"):
+            response = client.get(path, headers={"Accept": accept})
+            if response.status_code != 200 or response.mimetype != accept:
+                failures.append((path, accept, response.status_code))
+        if path == "/def":
+            continue
+        page = client.get(path + ".json").get_json()
+        failures += [(path, p["property"]["curie"], "no source") for p in page["properties"]
+                     for v in p["values"] if not v["sources"]]
+    assert failures == []
