@@ -29,8 +29,18 @@ from service.errors import error_response
 
 bp = Blueprint("network", __name__)
 MAX_NODES = 400
-CSV_FIELDS = ["source", "target", "relation", "start", "end", "graph",
-              "role", "source_label", "target_label", "relation_label"]
+CSV_FIELDS = [
+    "source",
+    "target",
+    "relation",
+    "start",
+    "end",
+    "graph",
+    "role",
+    "source_label",
+    "target_label",
+    "relation_label",
+]
 
 
 @dataclass(frozen=True)
@@ -51,10 +61,17 @@ class EdgeTable:
         self.version = version
         edges = set()
         for row in store.select(browse_query("network-edges")):
-            edges.add(Edge(row["source"].value, row["target"].value, row["relation"].value,
-                           row["role"].value if "role" in row else None,
-                           row["start"].value if "start" in row else None,
-                           row["end"].value if "end" in row else None, row["g"].value))
+            edges.add(
+                Edge(
+                    row["source"].value,
+                    row["target"].value,
+                    row["relation"].value,
+                    row["role"].value if "role" in row else None,
+                    row["start"].value if "start" in row else None,
+                    row["end"].value if "end" in row else None,
+                    row["g"].value,
+                )
+            )
         self.edges = sorted(edges, key=lambda e: (e.source, e.target, e.relation, e.graph))
         self.by_node: dict[str, list[Edge]] = defaultdict(list)
         for edge in self.edges:
@@ -100,12 +117,15 @@ def valid_on(edge: Edge, day: date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
-def ego_network(table: EdgeTable, ego: str, depth: int, relations: set[str] | None,
-                asof: date | None) -> tuple[list[str], list[Edge], dict[str, int], bool]:
+def ego_network(
+    table: EdgeTable, ego: str, depth: int, relations: set[str] | None, asof: date | None
+) -> tuple[list[str], list[Edge], dict[str, int], bool]:
     """Nodes within ``depth`` steps of ``ego`` (either direction) and the edges among them."""
+
     def allowed(edge: Edge) -> bool:
-        return (relations is None or edge.relation in relations) and \
-            (asof is None or valid_on(edge, asof))
+        return (relations is None or edge.relation in relations) and (
+            asof is None or valid_on(edge, asof)
+        )
 
     distance = {ego: 0}
     frontier = [ego]
@@ -124,8 +144,7 @@ def ego_network(table: EdgeTable, ego: str, depth: int, relations: set[str] | No
                     distance[other] = step
                     following.append(other)
         frontier = following
-    edges = [e for e in table.edges
-             if e.source in distance and e.target in distance and allowed(e)]
+    edges = [e for e in table.edges if e.source in distance and e.target in distance and allowed(e)]
     return list(distance), edges, distance, truncated
 
 
@@ -138,8 +157,15 @@ def relation_counts(table: EdgeTable, ego: str, depth: int) -> dict[str, int]:
     return counts
 
 
-def network_data(cat: Catalog, table: EdgeTable, ego: str, depth: int,
-                 relations: set[str] | None, asof: date | None, lang: str) -> dict:
+def network_data(
+    cat: Catalog,
+    table: EdgeTable,
+    ego: str,
+    depth: int,
+    relations: set[str] | None,
+    asof: date | None,
+    lang: str,
+) -> dict:
     nodes, edges, distance, truncated = ego_network(table, ego, depth, relations, asof)
 
     def main_type(iri: str) -> str | None:
@@ -153,25 +179,43 @@ def network_data(cat: Catalog, table: EdgeTable, ego: str, depth: int,
         "depth": depth,
         "asof": asof.isoformat() if asof else None,
         "relations": [
-            {"id": compact(r), "iri": r, "label": cat.label(r, lang), "count": n,
-             "checked": relations is None or r in relations}
+            {
+                "id": compact(r),
+                "iri": r,
+                "label": cat.label(r, lang),
+                "count": n,
+                "checked": relations is None or r in relations,
+            }
             for r, n in sorted(available.items(), key=lambda kv: sort_key(cat.label(kv[0], lang)))
         ],
         "truncated": truncated,
         "nodes": [
-            {"id": n, "label": cat.label(n, lang), "href": href(n), "distance": distance[n],
-             "type": compact(main_type(n)) if main_type(n) else None,
-             "type_label": cat.label(main_type(n), lang) if main_type(n) else None}
+            {
+                "id": n,
+                "label": cat.label(n, lang),
+                "href": href(n),
+                "distance": distance[n],
+                "type": compact(main_type(n)) if main_type(n) else None,
+                "type_label": cat.label(main_type(n), lang) if main_type(n) else None,
+            }
             for n in sorted(nodes, key=lambda n: (distance[n], sort_key(cat.label(n, lang))))
         ],
         "edges": [
-            {"id": f"e{i}", "source": e.source, "target": e.target,
-             "source_label": cat.label(e.source, lang), "target_label": cat.label(e.target, lang),
-             "relation": compact(e.relation), "relation_label": cat.label(e.relation, lang),
-             "role": compact(e.role) if e.role else None,
-             "role_label": cat.label(e.role, lang) if e.role else None,
-             "start": e.start, "end": e.end, "graph": e.graph,
-             "sources": sources([e.graph], cat, lang)}
+            {
+                "id": f"e{i}",
+                "source": e.source,
+                "target": e.target,
+                "source_label": cat.label(e.source, lang),
+                "target_label": cat.label(e.target, lang),
+                "relation": compact(e.relation),
+                "relation_label": cat.label(e.relation, lang),
+                "role": compact(e.role) if e.role else None,
+                "role_label": cat.label(e.role, lang) if e.role else None,
+                "start": e.start,
+                "end": e.end,
+                "graph": e.graph,
+                "sources": sources([e.graph], cat, lang),
+            }
             for i, e in enumerate(edges)
         ],
     }
@@ -180,13 +224,21 @@ def network_data(cat: Catalog, table: EdgeTable, ego: str, depth: int,
 def to_networkx(payload: dict) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(name=f"Ego network of {payload['ego']['label']}")
     for node in payload["nodes"]:
-        graph.add_node(node["id"], label=node["label"], type=node["type"] or "",
-                       distance=node["distance"])
+        graph.add_node(
+            node["id"], label=node["label"], type=node["type"] or "", distance=node["distance"]
+        )
     for edge in payload["edges"]:
-        graph.add_edge(edge["source"], edge["target"], key=edge["id"],
-                       relation=edge["relation"], relation_label=edge["relation_label"],
-                       role=edge["role"] or "", start=edge["start"] or "",
-                       end=edge["end"] or "", graph=edge["graph"])
+        graph.add_edge(
+            edge["source"],
+            edge["target"],
+            key=edge["id"],
+            relation=edge["relation"],
+            relation_label=edge["relation_label"],
+            role=edge["role"] or "",
+            start=edge["start"] or "",
+            end=edge["end"] or "",
+            graph=edge["graph"],
+        )
     return graph
 
 
@@ -208,11 +260,19 @@ def export(payload: dict, fmt: str) -> tuple[bytes, str]:
 
 
 def _params() -> tuple[int, set[str] | None, date | None, str | None]:
+    """Depth, the relations to keep, the date. The form sends the relation types it offered
+    (``offered``) with the checked ones (``relation``): types it did not offer (new at a greater
+    depth) stay in; a link with only ``relation=`` keeps just those."""
     depth = 2 if request.args.get("depth") == "2" else 1
     from service.browse.overview import expand
 
-    chosen = [expand(r) or r for r in request.args.getlist("relation") if r]
-    relations = set(chosen) if chosen else None
+    chosen = {expand(r) or r for r in request.args.getlist("relation") if r}
+    offered = {expand(r) or r for r in request.args.getlist("offered") if r}
+    relations: set[str] | None = chosen or None
+    if offered:
+        dropped = offered - chosen
+        relations = None if not dropped else \
+            {e.relation for e in edge_table().edges} - dropped
     raw = request.args.get("asof", "").strip()
     asof = None
     if raw:
@@ -228,10 +288,25 @@ def picker():
     from service.browse.views import render
 
     cat, table, lang = get_catalog(), edge_table(), current_lang()
-    degree = sorted(((len({e.source for e in es} | {e.target for e in es}), n)
-                     for n, es in table.by_node.items() if "/id/" in n), reverse=True)[:30]
-    payload = {"actors": [{"iri": n, "label": cat.label(n, lang), "href": "/network/" +
-                           n.rsplit("/id/", 1)[-1], "neighbours": d - 1} for d, n in degree]}
+    degree = sorted(
+        (
+            (len({e.source for e in es} | {e.target for e in es}), n)
+            for n, es in table.by_node.items()
+            if "/id/" in n
+        ),
+        reverse=True,
+    )[:30]
+    payload = {
+        "actors": [
+            {
+                "iri": n,
+                "label": cat.label(n, lang),
+                "href": "/network/" + n.rsplit("/id/", 1)[-1],
+                "neighbours": d - 1,
+            }
+            for d, n in degree
+        ]
+    }
     fmt = "json" if request.args.get("format") == "json" else None
     return render("network/picker.html", payload, "network-picker", "/network?format=json", fmt)
 
@@ -254,8 +329,10 @@ def network(rest: str):
         return error_response(400, f"asof must be a date YYYY-MM-DD, not {bad_date!r}")
     payload = network_data(cat, edge_table(), iri, depth, relations, asof, current_lang())
     query = request.query_string.decode()
-    downloads = {f: f"/network/{slug}.{f}" + (f"?{query}" if query else "")
-                 for f in ("json", "graphml", "gexf", "csv")}
+    downloads = {
+        f: f"/network/{slug}.{f}" + (f"?{query}" if query else "")
+        for f in ("json", "graphml", "gexf", "csv")
+    }
     payload["downloads"] = downloads
     if suffix in ("graphml", "gexf", "csv"):
         body, mimetype = export(payload, suffix)

@@ -135,3 +135,17 @@ def test_project_graph_network_over_http(live_server, tmp_path):
     graph = nx.read_graphml(tmp_path / "fyrbodal.graphml")
     assert FYRBODAL in graph and graph.number_of_edges() > 10
     assert any(d.get("relation") == "org:Membership" for _u, _v, d in graph.edges(data=True))
+
+
+def test_form_keeps_relation_types_it_did_not_offer(client):
+    offered = "&".join(f"offered={r}" for r in
+                       ("kf:processLeads", "org:Membership", "kf:participation", "kf:Grant"))
+    all_checked = offered + "&relation=org:Membership&relation=kf:processLeads" \
+        "&relation=kf:participation&relation=kf:Grant"
+    deeper = client.get(f"/network/fyrbodals-kommunalforbund.json?depth=2&{all_checked}")
+    assert "kf:inCounty" in {e["relation"] for e in deeper.get_json()["edges"]}
+    without_grant = client.get("/network/fyrbodals-kommunalforbund.json?depth=2&" + offered +
+                               "&relation=org:Membership&relation=kf:processLeads"
+                               "&relation=kf:participation").get_json()
+    relations = {e["relation"] for e in without_grant["edges"]}
+    assert "kf:Grant" not in relations and "kf:inCounty" in relations
