@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 import rdflib
 from conftest import start_server
-from sparql_support import EX, EXG, FORM, call, form, make_store
+from sparql_support import EX, EXG, FORM, MUNICIPALITIES, USER_GRAPH, call, form, make_store
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 TOKEN = "test-token-not-a-secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+LOAD_TIMES = (
+    "SELECT ?t WHERE { GRAPH ?meta { "
+    f"<{USER_GRAPH}> <http://www.w3.org/ns/prov#generatedAtTime> ?t }} }}"
+)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +175,7 @@ def test_updates_survive_a_restart_and_the_build_stays_pristine(tmp_path):
     log = tmp_path / "server.log"
     env = {"KG_UPDATE_TOKEN": TOKEN}
     fact = f'<{EX}durable> <{EX}p> "kvar efter omstart"'
-    server = start_server(store, log, env=env)
+    server = start_server(store, log, "--load", str(MUNICIPALITIES), env=env)
     try:
         assert (
             update(server, f"INSERT DATA {{ GRAPH <{EXG}notes> {{ {fact} }} }}", AUTH).status == 200
@@ -186,10 +190,14 @@ def test_updates_survive_a_restart_and_the_build_stays_pristine(tmp_path):
         )
     finally:
         server.stop()
-    again = start_server(store, log, env=env)
+    again = start_server(store, log, "--load", str(MUNICIPALITIES), env=env)
     try:
         assert ask(again, fact)
         assert not ask(again, f"<{EX}region-skane> ?p ?o")
+        # the loaded file is loaded again on every start, and described once, not once per start
+        loaded = call(sparql(again), params={"query": LOAD_TIMES}).json()["results"]["bindings"]
+        assert len(loaded) == 1
+        assert ask(again, f"GRAPH <{USER_GRAPH}> {{ <{EX}kommun-1480> ?p ?o }}")
     finally:
         again.stop()
     # a read-only server of the same build serves the build as it was published
