@@ -342,6 +342,15 @@ def test_q_disagreements(store):
     rows = run(store, "disagreements")
     pairs = {(r["subject"], r["property"], frozenset((r["value1"], r["value2"]))) for r in rows}
     assert ("kfid:valideringslyft", "kf:statedParticipantCount", frozenset({"21", "23"})) in pairs
+    # SOURCES.md: the Salem QID conflict and the registers' disagreeing dates
+    salem = frozenset({"wd:Q516080", "wd:Q1255130"})
+    assert ("kfid:kommun-0128", "skos:exactMatch", salem) in pairs
+    assert ("kfid:myndigheten-for-yrkeshogskolan", "dcat:startDate",
+            frozenset({"2009", "2010"})) in pairs
+    assert ("kfid:svenska-esf-radet", "dcat:startDate", frozenset({"2000", "2001"})) in pairs
+    assert ("kfid:valideringsdelegationen-2004-2007", "dcat:endDate",
+            frozenset({"2007", "2008-01-01"})) in pairs
+    assert "kfid:tillvaxtverket" not in col(rows, "subject")  # 2009 and 2009-04-01 agree
 
 
 def test_q_who_states(store):
