@@ -19,8 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import ROOT
-from graph.namespaces import DEF, GRAPH, META_GRAPH, PREFIXES, SOURCE
+from graph.namespaces import GRAPH, META_GRAPH, PREFIXES, SOURCE
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore
+from graph.terms import KF
 from graph.validate import (
     BuildError,
     Parsed,
@@ -48,7 +49,9 @@ class BuildResult:
 
 
 def _user_slug(path: Path) -> str:
-    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in path.stem.lower())
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in path.stem.lower()
+    )
 
 
 def user_graph(path: Path) -> str:
@@ -61,20 +64,24 @@ def user_provenance(path: Path, graph: str) -> list[ox.Quad]:
     meta = ox.NamedNode(META_GRAPH)
     doc = ox.NamedNode(f"{SOURCE}user/{_user_slug(path)}")
     g = ox.NamedNode(graph)
-    kf, rdf = DEF, PREFIXES["rdf"]
+    rdf = PREFIXES["rdf"]
     label = ox.NamedNode(PREFIXES["rdfs"] + "label")
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     xsd_datetime = ox.NamedNode(PREFIXES["xsd"] + "dateTime")
     triples = [
-        (doc, ox.NamedNode(rdf + "type"), ox.NamedNode(kf + "SourceDocument")),
+        (doc, ox.NamedNode(rdf + "type"), ox.NamedNode(KF.SourceDocument)),
         (doc, ox.NamedNode(PREFIXES["dct"] + "title"), ox.Literal(path.name)),
-        (g, ox.NamedNode(rdf + "type"), ox.NamedNode(kf + "FactGraph")),
+        (g, ox.NamedNode(rdf + "type"), ox.NamedNode(KF.FactGraph)),
         (g, label, ox.Literal(f"Egen fil: {path.name}", language="sv")),
         (g, label, ox.Literal(f"User file: {path.name}", language="en")),
         (g, ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom"), doc),
-        (g, ox.NamedNode(kf + "locator"), ox.Literal("hela filen", language="sv")),
-        (g, ox.NamedNode(kf + "locator"), ox.Literal("the whole file", language="en")),
-        (g, ox.NamedNode(PREFIXES["prov"] + "generatedAtTime"), ox.Literal(now, datatype=xsd_datetime)),
+        (g, ox.NamedNode(KF.locator), ox.Literal("hela filen", language="sv")),
+        (g, ox.NamedNode(KF.locator), ox.Literal("the whole file", language="en")),
+        (
+            g,
+            ox.NamedNode(PREFIXES["prov"] + "generatedAtTime"),
+            ox.Literal(now, datatype=xsd_datetime),
+        ),
     ]
     return [ox.Quad(s, p, o, meta) for s, p, o in triples]
 
@@ -137,7 +144,9 @@ def build(
         problems = check_problems(store, parsed, root)
         if problems:
             raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
-        result = BuildResult(build_id, builds / build_id, len(store), len(store.named_graphs()), len(sources))
+        result = BuildResult(
+            build_id, builds / build_id, len(store), len(store.named_graphs()), len(sources)
+        )
         store.raw.flush()
         store.raw.optimize()
         store.close()

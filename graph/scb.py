@@ -32,25 +32,12 @@ import rdflib
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from graph.namespaces import DEF, GRAPH, ID, META_GRAPH, SOURCE, bind_all
+from graph.namespaces import GRAPH, ID, META_GRAPH, SOURCE, bind_all
+from graph.terms import KF
 
 HEADER_CODES = {"code", "kod", "kommunkod", "lanskod", "länskod", "regionkod", "kommunkod/länskod"}
 HEADER_NAMES = {"name", "namn", "benämning", "benamning", "kommunnamn", "länsnamn", "lansnamn"}
 SEPARATORS = (";", ",", "\t")
-
-
-class _Terms(dict):
-    """The few ``kf:`` terms this module writes; a typo is a KeyError, never a new IRI."""
-
-    def __getattr__(self, name: str) -> URIRef:
-        return self[name]
-
-
-KF = _Terms(
-    (t, URIRef(DEF + t))
-    for t in ("County", "Municipality", "FactGraph", "SourceDocument", "lanskod", "kommunkod",
-              "inCounty", "locator")
-)  # fmt: skip
 
 
 class ScbFormatError(ValueError):

@@ -191,7 +191,9 @@ def test_cli_stats_counts_classes_and_graphs(built_store):
 def test_cli_build_refusal_exits_non_zero(tmp_path):
     broken = tmp_path / "broken.ttl"
     broken.write_text("this is not turtle", encoding="utf-8")
-    result = run_cli("build", "--store", str(tmp_path / "store"), "--load", str(broken), check=False)
+    result = run_cli(
+        "build", "--store", str(tmp_path / "store"), "--load", str(broken), check=False
+    )
     assert result.returncode == 1
     assert b"broken.ttl" in result.stderr
     assert not (tmp_path / "store").exists()

@@ -21,12 +21,12 @@ from graph.scb import (
     main,
     read_code_list,
 )
+from graph.terms import KF
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "data" / "scb"
 CHECKS = ROOT / "queries" / "checks"
 WHEN = datetime(2026, 11, 23, tzinfo=UTC)
-KF = rdflib.Namespace(DEF)
 
 
 def quads(ds: rdflib.Dataset, graph: str, s=None, p=None, o=None) -> set:

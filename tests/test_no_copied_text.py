@@ -42,7 +42,10 @@ def seed_shingles() -> set[tuple[str, ...]]:
 def project_files() -> list[Path]:
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     skip = ("tests/test_no_copied_text.py", "package-lock.json")
     return [ROOT / p for p in listed if Path(p).suffix in TEXT_SUFFIXES and p not in skip]

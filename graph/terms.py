@@ -1,0 +1,186 @@
+"""The ``kf:`` vocabulary as a closed rdflib namespace: a misspelt term is an error, not a new IRI.
+
+Kept equal to the terms the ontology and the SKOS schemes define (``tests/test_ontology_terms.py``).
+"""
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+from graph.namespaces import DEF
+
+
+class KF(DefinedNamespace):
+    """Classes, properties and concepts of ``https://w3id.org/kompetensgraf/def#``."""
+
+    _fail = True
+    _NS = Namespace(DEF)
+
+    Act: URIRef
+    ActionPlan: URIRef
+    ActorCategoryScheme: URIRef
+    Agreement: URIRef
+    Amendment: URIRef
+    AnalysisTool: URIRef
+    Assignment: URIRef
+    ChangeEvent: URIRef
+    CollaborationBody: URIRef
+    CompetenceCouncil: URIRef
+    CompetencePlan: URIRef
+    CompetencePlatform: URIRef
+    County: URIRef
+    CountyAdministrativeBoard: URIRef
+    DeclarationOfIntent: URIRef
+    DevelopmentArea: URIRef
+    EducationProvider: URIRef
+    EmployersOrganisation: URIRef
+    EsfProject: URIRef
+    FactGraph: URIRef
+    FundingAgreement: URIRef
+    FundingScheme: URIRef
+    Goal: URIRef
+    Government: URIRef
+    GovernmentAgency: URIRef
+    GovernmentAssignment: URIRef
+    GovernmentCommittee: URIRef
+    Grant: URIRef
+    Guidance: URIRef
+    HigherEducationInstitution: URIRef
+    IndustryValidationModel: URIRef
+    JointIndustryBody: URIRef
+    LabourMarketOrganisation: URIRef
+    LegalAct: URIRef
+    Ministry: URIRef
+    MunicipalAdultEducation: URIRef
+    MunicipalFederation: URIRef
+    Municipality: URIRef
+    NationalStrategy: URIRef
+    OfficialReport: URIRef
+    Ordinance: URIRef
+    Plan: URIRef
+    PoliticalCommittee: URIRef
+    PopularEducationProvider: URIRef
+    PrivateEducationProvider: URIRef
+    Programme: URIRef
+    Project: URIRef
+    PublicActor: URIRef
+    Region: URIRef
+    RegionalDevelopmentStrategy: URIRef
+    ResponsibilityTransfer: URIRef
+    RoleScheme: URIRef
+    SectorCouncil: URIRef
+    SourceDocument: URIRef
+    StrategicGroup: URIRef
+    Strategy: URIRef
+    SubregionalCompetenceCouncil: URIRef
+    ThemeScheme: URIRef
+    TradeUnion: URIRef
+    ValidationModel: URIRef
+    ValidationSettingScheme: URIRef
+    accelerator: URIRef
+    adjunctRole: URIRef
+    adultEducationSetting: URIRef
+    amends: URIRef
+    arena: URIRef
+    assignedBy: URIRef
+    assignedTo: URIRef
+    assigner: URIRef
+    basedOn: URIRef
+    budget: URIRef
+    businessAndIndustryRepresentatives: URIRef
+    businessDevelopment: URIRef
+    categoryClass: URIRef
+    coFinancingRate: URIRef
+    companyClusters: URIRef
+    competenceSupply: URIRef
+    complements: URIRef
+    concerns: URIRef
+    coordinates: URIRef
+    coordinator: URIRef
+    countyActors: URIRef
+    countyAdministrativeBoards: URIRef
+    countyCouncils: URIRef
+    createsArena: URIRef
+    decidesOn: URIRef
+    developmentArea: URIRef
+    education: URIRef
+    educationProviders: URIRef
+    employees: URIRef
+    employers: URIRef
+    esfDiarienummer: URIRef
+    eventDate: URIRef
+    facilitator: URIRef
+    focusArea: URIRef
+    followUpResponsible: URIRef
+    funder: URIRef
+    fundingScheme: URIRef
+    goal: URIRef
+    governedBy: URIRef
+    governmentAgenciesCompetenceSupply: URIRef
+    higherEducationInstitutions: URIRef
+    implements: URIRef
+    inCounty: URIRef
+    inForceFrom: URIRef
+    industries: URIRef
+    industryModelSetting: URIRef
+    industryOrganisations: URIRef
+    iso31662: URIRef
+    issuedBy: URIRef
+    jobSeekers: URIRef
+    kommunkod: URIRef
+    labourMarket: URIRef
+    labourMarketParties: URIRef
+    lanskod: URIRef
+    largeCompanies: URIRef
+    leadsTo: URIRef
+    legalBasis: URIRef
+    lifelongLearning: URIRef
+    link: URIRef
+    locator: URIRef
+    mandates: URIRef
+    matching: URIRef
+    meetingPlace: URIRef
+    memberRole: URIRef
+    modelOwner: URIRef
+    municipalEducationProviders: URIRef
+    municipalities: URIRef
+    nuts3: URIRef
+    occupation: URIRef
+    operatesIn: URIRef
+    operator: URIRef
+    orgnr: URIRef
+    outcome: URIRef
+    owner: URIRef
+    participant: URIRef
+    participantRole: URIRef
+    participation: URIRef
+    partner: URIRef
+    popularEducation: URIRef
+    privateEducationProviders: URIRef
+    processLeader: URIRef
+    processLeads: URIRef
+    projectManager: URIRef
+    projectOwner: URIRef
+    recipient: URIRef
+    regionalAuthorityOf: URIRef
+    regionalDevelopment: URIRef
+    regionalDevelopmentActors: URIRef
+    regions: URIRef
+    relatedProject: URIRef
+    reportsTo: URIRef
+    responsibleFor: URIRef
+    role: URIRef
+    runs: URIRef
+    sfsNumber: URIRef
+    signatory: URIRef
+    statedModelCount: URIRef
+    statedParticipantCount: URIRef
+    statedRoleCount: URIRef
+    supportingAuthority: URIRef
+    supports: URIRef
+    theState: URIRef
+    tradeUnions: URIRef
+    transferredFrom: URIRef
+    transferredResponsibility: URIRef
+    transferredTo: URIRef
+    validation: URIRef
+    validationSetting: URIRef
