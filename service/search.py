@@ -12,6 +12,7 @@ Routes: ``/search?q=…&type=kf:Region`` (HTML; ``/search.json`` for the data) a
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import threading
@@ -28,8 +29,11 @@ from service.browse.terms import href
 bp = Blueprint("search", __name__)
 
 #: Nodes that only tie others together; they are reached from the pages of what they tie.
-EXCLUDED_TYPES = {PREFIXES["cv"] + "Participation", PREFIXES["org"] + "Membership",
-                  PREFIXES["dct"] + "PeriodOfTime"}
+EXCLUDED_TYPES = {
+    PREFIXES["cv"] + "Participation",
+    PREFIXES["org"] + "Membership",
+    PREFIXES["dct"] + "PeriodOfTime",
+}
 WEIGHTS = (10.0, 6.0, 1.0, 4.0)  # label, altlabel, description, notation
 MAX_MATCHES = 1000
 PAGE = 25
@@ -43,12 +47,12 @@ def fold(text: str) -> str:
 
 
 def fts_query(text: str, any_word: bool = False) -> str | None:
-    """The FTS5 MATCH expression for a user's words: each word a quoted prefix, all required
-    (or, with ``any_word``, any of them)."""
+    """The FTS5 MATCH expression for a user's words: each word as a whole word or a prefix (the
+    whole word scores higher), all required (or, with ``any_word``, any of them)."""
     words = [w.rstrip("*") for w in _WORD.findall(text)]
     words = [w.replace('"', "") for w in words if w]
-    joiner = " OR " if any_word else " "
-    return joiner.join(f'"{w}"*' for w in words) if words else None
+    joiner = " OR " if any_word else " AND "
+    return joiner.join(f'("{w}" OR "{w}"*)' for w in words) if words else None
 
 
 class SearchIndex:
@@ -57,23 +61,32 @@ class SearchIndex:
         self.cat = cat
         self.lock = threading.Lock()
         self.texts: dict[str, dict[str, str]] = {}
+        self.indegree = {row["o"].value: int(row["n"].value)
+                         for row in store.select(browse_query("indegree"))}
         for row in store.select(browse_query("texts")):
             lit = row["text"]
             self.texts.setdefault(row["s"].value, {}).setdefault(
-                (lit.language or "").split("-")[0], lit.value)
+                (lit.language or "").split("-")[0], lit.value
+            )
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, label, altlabel, description,"
-            " notation, tokenize = 'unicode61 remove_diacritics 2')")
+            " notation, tokenize = 'unicode61 remove_diacritics 2')"
+        )
         rows = []
         for iri, labels in cat.labels.items():
             if EXCLUDED_TYPES & set(cat.types.get(iri, [])):
                 continue
             slug = re.split(r"[/#]", iri)[-1].replace("-", " ")
-            rows.append((iri, " | ".join(dict.fromkeys(labels.values())),
-                         " | ".join(cat.alt_labels.get(iri, [])),
-                         " | ".join(self.texts.get(iri, {}).values()),
-                         " ".join([*cat.notations.get(iri, []), slug])))
+            rows.append(
+                (
+                    iri,
+                    " | ".join(dict.fromkeys(labels.values())),
+                    " | ".join(cat.alt_labels.get(iri, [])),
+                    " | ".join(self.texts.get(iri, {}).values()),
+                    " ".join([*cat.notations.get(iri, []), slug]),
+                )
+            )
         self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
@@ -84,8 +97,11 @@ class SearchIndex:
         with self.lock:
             rows = self.db.execute(
                 "SELECT iri, bm25(docs, 0, ?, ?, ?, ?) FROM docs WHERE docs MATCH ? "
-                "ORDER BY 2 LIMIT ?", (*WEIGHTS, query, MAX_MATCHES)).fetchall()
+                "ORDER BY 2 LIMIT ?",
+                (*WEIGHTS, query, MAX_MATCHES),
+            ).fetchall()
         wanted = fold(text.replace("*", ""))
+        words = set(_WORD.findall(wanted))
         ranked = []
         for iri, score in rows:
             names = [fold(n) for n in self.cat.labels.get(iri, {}).values()]
@@ -96,9 +112,12 @@ class SearchIndex:
                 tier = 1  # the query is this thing's name
             elif any(n.startswith(wanted) for n in names):
                 tier = 2
+            elif words <= {w for n in names + alts for w in _WORD.findall(n)}:
+                tier = 3  # every word of the query is a whole word of a name
             else:
-                tier = 3
-            ranked.append((iri, (tier, self.kind(iri), score)))
+                tier = 4
+            prior = 1 + math.log1p(self.indegree.get(iri, 0)) / 4  # well-linked things first
+            ranked.append((iri, (tier, self.kind(iri), score * prior)))
         ranked.sort(key=lambda r: r[1])
         return ranked
 
@@ -120,7 +139,9 @@ class SearchIndex:
         texts = self.texts.get(iri, {})
         text = texts.get(lang) or texts.get("en" if lang == "sv" else "sv") or texts.get("")
         return {
-            "iri": iri, "curie": compact(iri), "href": href(iri),
+            "iri": iri,
+            "curie": compact(iri),
+            "href": href(iri),
             "label": self.cat.label(iri, lang),
             "alt_labels": self.cat.alt_labels.get(iri, []),
             "type": compact(main) if main else None,
@@ -128,22 +149,30 @@ class SearchIndex:
             "description": (text[:240] + "…") if text and len(text) > 240 else text,
         }
 
-    def search(self, text: str, lang: str, type_curie: str | None = None,
-               page: int = 1) -> dict:
+    def search(self, text: str, lang: str, type_curie: str | None = None, page: int = 1) -> dict:
         matches = self._matches(text)
         facets = Counter(compact(t) for iri, _ in matches for t in self.cat.types.get(iri, []))
         if type_curie:
-            matches = [(i, s) for i, s in matches
-                       if type_curie in {compact(t) for t in self.cat.types.get(i, [])}]
+            matches = [
+                (i, s)
+                for i, s in matches
+                if type_curie in {compact(t) for t in self.cat.types.get(i, [])}
+            ]
         pages = max(1, -(-len(matches) // PAGE))
         page = min(max(1, page), pages)
-        chosen = matches[(page - 1) * PAGE: page * PAGE]
+        chosen = matches[(page - 1) * PAGE : page * PAGE]
         return {
-            "query": text, "type": type_curie, "total": len(matches),
-            "truncated": len(matches) >= MAX_MATCHES, "page": page, "pages": pages,
+            "query": text,
+            "type": type_curie,
+            "total": len(matches),
+            "truncated": len(matches) >= MAX_MATCHES,
+            "page": page,
+            "pages": pages,
             "results": [self.hit(i, lang) for i, _ in chosen],
-            "facets": [{"type": c, "label": self.cat.label(_expand(c), lang), "count": n}
-                       for c, n in sorted(facets.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "facets": [
+                {"type": c, "label": self.cat.label(_expand(c), lang), "count": n}
+                for c, n in sorted(facets.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
         }
 
 
@@ -184,22 +213,39 @@ def search_page():
     if text:
         payload = get_index().search(text, lang, type_curie, page_int("page"))
     else:
-        payload = {"query": "", "type": type_curie, "total": 0, "results": [], "facets": [],
-                   "page": 1, "pages": 1, "truncated": False}
+        payload = {
+            "query": "",
+            "type": type_curie,
+            "total": 0,
+            "results": [],
+            "facets": [],
+            "page": 1,
+            "pages": 1,
+            "truncated": False,
+        }
     fmt = "json" if request.path.endswith(".json") else None
     query = request.query_string.decode()
-    return render("search/search.html", payload, "search",
-                  "/search.json" + (f"?{query}" if query else ""), fmt)
+    return render(
+        "search/search.html",
+        payload,
+        "search",
+        "/search.json" + (f"?{query}" if query else ""),
+        fmt,
+    )
 
 
 @bp.get("/search/autocomplete")
 def autocomplete():
     text = request.args.get("q", "").strip()
-    limit = min(max(1, int(request.args.get("limit", 10) or 10)), 50) \
-        if request.args.get("limit", "10").isdigit() else 10
+    limit = (
+        min(max(1, int(request.args.get("limit", 10) or 10)), 50)
+        if request.args.get("limit", "10").isdigit()
+        else 10
+    )
     hits = suggest(text, current_lang(), limit) if text else []
-    return jsonify([{k: h[k] for k in ("iri", "label", "type", "type_label", "href")}
-                    for h in hits])
+    return jsonify(
+        [{k: h[k] for k in ("iri", "label", "type", "type_label", "href")} for h in hits]
+    )
 
 
 def init_app(app: Flask) -> None:

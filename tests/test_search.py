@@ -97,7 +97,7 @@ def test_search_page_renders_results_and_facets(client):
 def test_empty_and_odd_queries_are_harmless(client):
     assert search(client, "")["results"] == []
     assert search(client, '"*) OR NEAR(')["total"] >= 0
-    assert fts_query('a"b c* OR') == '"a"* "b"* "c"* "OR"*'  # words only, always quoted
+    assert fts_query('a"b OR') == '("a" OR "a"*) AND ("b" OR "b"*) AND ("OR" OR "OR"*)'
 
 
 def test_autocomplete_is_a_json_list(client):
