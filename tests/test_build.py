@@ -160,7 +160,10 @@ def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 def test_cli_query_formats(built_store):
-    select = "PREFIX kf: <https://w3id.org/kompetensgraf/def#> SELECT DISTINCT ?c WHERE { ?c a kf:County }"
+    select = (
+        "PREFIX kf: <https://w3id.org/kompetensgraf/def#> "
+        "SELECT DISTINCT ?c WHERE { ?c a kf:County }"
+    )
     csv = run_cli("query", select, "--store", str(built_store), "--format", "csv").stdout
     assert csv.decode().splitlines()[0] == "c"
     assert len(csv.decode().splitlines()) == 22  # header + 21 counties
