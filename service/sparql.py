@@ -194,41 +194,58 @@ def run_query(req: SparqlRequest) -> Response:
         return error_response(
             400, "this is a SPARQL Update: send it by POST as update= or application/sparql-update"
         )
-    graph_offers = list(GRAPH_TYPES)
-    result_type, graph_type = RESULT_TYPES[0], graph_offers[0]
-    if found.form in ("select", "ask"):
-        result_type = choose(RESULT_TYPES, req.format)
-    elif found.form in ("construct", "describe"):
-        graph_type = choose(graph_offers, req.format)
-    if isinstance(result_type, Response):
-        return result_type
-    if isinstance(graph_type, Response):
-        return graph_type
-
-    limit = float(config["KG_QUERY_TIMEOUT"])
-    timeout = min(limit, req.timeout) if req.timeout else limit
-    job = Job(
-        req.query or "",
-        req.default_graph,
-        req.named_graphs,
-        result_type,
-        graph_type,
-        int(config["KG_MAX_ROWS"]),
-    )
+    job = make_job(req, found.form)
+    if isinstance(job, Response):
+        return job
     cacheable = not found.services and not found.volatile
     key = (
         sparql.dataset.version,
         job.query,
         _tuple(job.default_graph),
         _tuple(job.named_graphs),
-        result_type if found.form in ("select", "ask", None) else "",
-        graph_type,
+        job.result_type,
+        job.graph_type,
         job.max_rows,
     )
     if cacheable:
         answer = sparql.cache.get(key)
         if answer is not None:
             return answer_response(answer, "hit")
+    answer = execute(sparql, job, req.timeout)
+    if isinstance(answer, Response):
+        return answer
+    if cacheable:
+        sparql.cache.put(key, answer, len(answer.body))
+    return answer_response(answer, "miss")
+
+
+def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
+    """The job with its negotiated formats (only the query's own form is negotiated), or 406."""
+    result_type: str | Response = RESULT_TYPES[0]
+    graph_type: str | Response = next(iter(GRAPH_TYPES))
+    if form in ("select", "ask"):
+        result_type = choose(RESULT_TYPES, req.format)
+    elif form in ("construct", "describe"):
+        graph_type = choose(list(GRAPH_TYPES), req.format)
+    for chosen in (result_type, graph_type):
+        if isinstance(chosen, Response):
+            return chosen
+    max_rows = int(current_app.config["KG_MAX_ROWS"])
+    return Job(
+        req.query or "",
+        req.default_graph,
+        req.named_graphs,
+        str(result_type),
+        str(graph_type),
+        max_rows,
+    )
+
+
+def execute(sparql: Sparql, job: Job, requested: float | None) -> Answer | Response:
+    """Run ``job`` within the concurrency limit and the timeout; errors become responses."""
+    config = current_app.config
+    limit = float(config["KG_QUERY_TIMEOUT"])
+    timeout = min(limit, requested) if requested else limit
     if not sparql.slots.acquire(blocking=False):
         return error_response(
             503,
@@ -237,7 +254,7 @@ def run_query(req: SparqlRequest) -> Response:
             headers={"Retry-After": RETRY_AFTER},
         )
     try:
-        answer = sparql.engine.run(job, timeout)
+        return sparql.engine.run(job, timeout)
     except QueryError as exc:
         return error_response(400, str(exc))
     except QueryTimeout as exc:
@@ -252,9 +269,6 @@ def run_query(req: SparqlRequest) -> Response:
         return server_error("the store failed while answering the query", exc)
     finally:
         sparql.slots.release()
-    if cacheable:
-        sparql.cache.put(key, answer, len(answer.body))
-    return answer_response(answer, "miss")
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
