@@ -225,6 +225,7 @@ def test_q_authority_roles(store):
     assert ("kfid:tillvaxtverket", "assigns", assignment) in facts
     assert ("kfid:myndigheten-for-yrkeshogskolan", "owns project", "kfid:valideringslyft") in facts
     assert (VGR, "funds", "kfid:kompetensradet-fyrbodal") in facts
+    assert (VGR, "role: funder", DECLARATION) in facts
     assert ("kfid:regeringen", "assigns",
             "kfid:regeringsuppdrag-regionala-kompetensplattformar-2010") in facts
 
@@ -286,6 +287,9 @@ def test_q_validation_settings(store):
     assert col(rows, "setting") == {"kf:adultEducationSetting", "kf:industryModelSetting"}
     industry = {r["thing"] for r in rows if r["setting"] == "kf:industryModelSetting"}
     assert "kfid:byggindustrins-valideringsmodell" in industry
+    followup = [r for r in rows if "statedModels" in r]  # Valideringsdelegationen, early 2018
+    stated = {(r["statedModels"], r["statedRoles"], r["from"]) for r in followup}
+    assert stated == {("21", "56", "2018")}
 
 
 # --------------------------------------------------------------------------- projects, funding
