@@ -27,7 +27,8 @@ ONTOLOGY_FILE = ROOT / "ontology" / "kompetensgraf.ttl"
 _lock = threading.Lock()
 _ENTITY = re.compile(
     r'(<div class="[^"]*entity[^"]*" id=")([^"]+)(">(?:(?!<div class=).)*?<code>'
-    + re.escape(DEF) + r'([\w-]+)</code>)',
+    + re.escape(DEF)
+    + r"([\w-]+)</code>)",
     re.DOTALL,
 )
 
@@ -37,9 +38,27 @@ def _pylode_html() -> str:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)  # pyLODE leaves its CSS file open
-        page = OntPub(ontology=str(ONTOLOGY_FILE)).make_html()
+        page = OntPub(ontology=bilingual_titles(ONTOLOGY_FILE)).make_html()
         gc.collect()  # let the leaked handle go while the warning is still silenced
     return page
+
+
+def bilingual_titles(path):
+    """The ontology with each term's Swedish and English labels joined into one ("län / county"):
+    pyLODE would otherwise run them together in headings and the table of contents."""
+    import rdflib
+
+    graph = rdflib.Graph().parse(path)
+    for prop in (rdflib.RDFS.label, rdflib.DCTERMS.title):
+        for subject in set(graph.subjects(prop, None)):
+            by_lang = {o.language: str(o) for o in graph.objects(subject, prop)
+                       if isinstance(o, rdflib.Literal)}
+            if "sv" in by_lang and "en" in by_lang:
+                graph.remove((subject, prop, None))
+                joined = by_lang["sv"] if by_lang["sv"] == by_lang["en"] else \
+                    f"{by_lang['sv']} / {by_lang['en']}"
+                graph.add((subject, prop, rdflib.Literal(joined)))
+    return graph
 
 
 def fix_anchors(page: str) -> str:
@@ -61,15 +80,20 @@ def fix_anchors(page: str) -> str:
 def concepts_section(terms: list[dict], license_url: str, license_name: str) -> tuple[str, str]:
     items = "".join(
         f'<li id="{html.escape(t["local"])}"><a href="/def/{html.escape(t["local"])}">'
-        f'{html.escape(t["label"])}</a> <code>{html.escape(t["curie"])}</code></li>'
-        for t in terms if t["kind"] in ("skos:Concept", "skos:ConceptScheme")
+        f"{html.escape(t['label'])}</a> <code>{html.escape(t['curie'])}</code></li>"
+        for t in terms
+        if t["kind"] in ("skos:Concept", "skos:ConceptScheme")
     )
-    banner = ('<nav style="padding:.5rem 1rem;background:#0b3d5c"><a style="color:#fff" href="/">'
-              'Kompetensgrafen</a> · <a style="color:#fff" href="/def.ttl">Turtle</a> · '
-              f'<a style="color:#fff" rel="license" href="{html.escape(license_url)}">'
-              f"{html.escape(license_name)}</a></nav>")
-    section = ('<section id="concepts" style="padding:1rem 2rem"><h2>Begrepp / Concepts</h2>'
-               f"<ul>{items}</ul></section>")
+    banner = (
+        '<nav style="padding:.5rem 1rem;background:#0b3d5c"><a style="color:#fff" href="/">'
+        'Kompetensgrafen</a> · <a style="color:#fff" href="/def.ttl">Turtle</a> · '
+        f'<a style="color:#fff" rel="license" href="{html.escape(license_url)}">'
+        f"{html.escape(license_name)}</a></nav>"
+    )
+    section = (
+        '<section id="concepts" style="padding:1rem 2rem"><h2>Begrepp / Concepts</h2>'
+        f"<ul>{items}</ul></section>"
+    )
     return banner, section
 
 
@@ -79,10 +103,17 @@ def terms(store, cat: Catalog) -> list[dict]:
         iri = row["term"].value
         if not iri.startswith(DEF):
             continue
-        out.append({"iri": iri, "local": iri[len(DEF):], "curie": compact(iri),
-                    "kind": compact(row["kind"].value), "label": cat.label(iri, "sv"),
-                    "label_en": cat.label(iri, "en"),
-                    "comment": (cat.labels.get(iri) or {}).get("sv", "")})
+        out.append(
+            {
+                "iri": iri,
+                "local": iri[len(DEF) :],
+                "curie": compact(iri),
+                "kind": compact(row["kind"].value),
+                "label": cat.label(iri, "sv"),
+                "label_en": cat.label(iri, "en"),
+                "comment": (cat.labels.get(iri) or {}).get("sv", ""),
+            }
+        )
     return out
 
 
@@ -99,8 +130,9 @@ def pylode_page(app: Flask, cat: Catalog) -> str | None:
         try:
             page = fix_anchors(_pylode_html())
             lic = license_info(app.config["KG_LICENSE"])
-            banner, section = concepts_section(terms(app.extensions["kg_store"], cat),
-                                               lic["url"], lic["name"])
+            banner, section = concepts_section(
+                terms(app.extensions["kg_store"], cat), lic["url"], lic["name"]
+            )
             page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
             page = page.replace("</body>", section + "</body>", 1)
         except Exception as exc:  # pyLODE missing or failing: our own page from the graph
