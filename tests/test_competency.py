@@ -294,7 +294,7 @@ def test_regional_development_strategies(store):
         (kfid("regional-utvecklingsstrategi-region-lan-19"), VASTMANLAND, None, None, None, None),
         (
             kfid("regional-utvecklingsstrategi-vastra-gotaland-2021-2030"),
-            None,
+            VGR,
             typed("2021", "gYear"),
             typed("2030", "gYear"),
             kf("competenceSupply"),
