@@ -77,6 +77,7 @@ def start_server(store: Path, log: Path, *args: str, env: dict | None = None) ->
         wait_for_http(url + "/sparql", proc)
     except Exception:
         proc.kill()
+        proc.wait()
         raise RuntimeError(f"server did not start; log:\n{log.read_text(errors='replace')[-4000:]}")
     return Server(url, proc, store, log)
 
@@ -95,5 +96,62 @@ def built_store(tmp_path_factory) -> Path:
 def live_server(built_store, tmp_path_factory) -> Iterator[Server]:
     """The real service on loopback, read-only, over the built project graph."""
     server = start_server(built_store, tmp_path_factory.mktemp("log") / "server.log")
+    yield server
+    server.stop()
+
+
+# The same service in front of real SPARQL engines (graph/remote.py, tests/engines.py) ---------
+BACKENDS = ["embedded", "oxigraph", "virtuoso"]
+
+
+def _engine_with_graph(name: str, tmp_path_factory):
+    """Start an engine on loopback; load the project graph with `kompetensgraf build --target`."""
+    from engines import start_oxigraph, start_virtuoso
+
+    workdir = tmp_path_factory.mktemp(f"engine-{name}")
+    if name == "oxigraph":
+        engine = start_oxigraph(workdir, free_port())
+    else:
+        engine = start_virtuoso(workdir, free_port(), free_port())
+    build = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "build", *engine.target_options()],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **engine.env}, timeout=600,
+    )
+    if build.returncode != 0:
+        engine.stop()
+        raise RuntimeError(f"build --target {engine.query_url} failed:\n{build.stderr[-4000:]}")
+    return engine
+
+
+@pytest.fixture(scope="session")
+def oxigraph_engine(built_store, tmp_path_factory):
+    """Oxigraph server (PyPI oxigraph) holding the project graph, loaded by build --target."""
+    engine = _engine_with_graph("oxigraph", tmp_path_factory)
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_engine(built_store, tmp_path_factory):
+    """OpenLink Virtuoso (Debian) holding the project graph, loaded by build --target."""
+    engine = _engine_with_graph("virtuoso", tmp_path_factory)
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def backend_server(backend, request, built_store, tmp_path_factory) -> Iterator[Server]:
+    """`kompetensgraf serve` over the embedded store or in front of one of the engines."""
+    log = tmp_path_factory.mktemp("log") / f"server-{backend}.log"
+    if backend == "embedded":
+        server = start_server(built_store, log)
+    else:
+        engine = request.getfixturevalue(f"{backend}_engine")
+        server = start_server(built_store, log, *engine.cli_options(), env=engine.env)
     yield server
     server.stop()

@@ -1,0 +1,89 @@
+"""The service over every backend: the embedded store, Oxigraph server, Virtuoso.
+
+Each engine is fresh, loaded with ``kompetensgraf build --target`` from the project's sources and
+then served by ``kompetensgraf serve --endpoint …``; the answers must be those of the embedded
+store built from the same sources (``built_store``), asked directly.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from graph.store import open_store
+
+PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+LABELS_WITH_O = (
+    "SELECT DISTINCT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+    "FILTER(CONTAINS(STR(?label), 'ö')) }"
+)
+REGION = (
+    "SELECT ?s WHERE { ?s a <https://w3id.org/kompetensgraf/def#Region> } ORDER BY ?s LIMIT 1"
+)
+
+
+@pytest.fixture(scope="module")
+def reference(built_store):
+    store = open_store(built_store)
+    yield store
+    store.close()
+
+
+def get(server, query: str, accept: str = "application/sparql-results+json") -> bytes:
+    url = server.url + "/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.read()
+
+
+def solutions(server, query: str) -> set[tuple]:
+    data = json.loads(get(server, query))
+    names = data["head"]["vars"]
+    return {tuple(row.get(n, {}).get("value") for n in names) for row in data["results"]["bindings"]}
+
+
+def expected(store, query: str) -> set[tuple]:
+    result = store.query(query)
+    names = [v.value for v in result.variables]
+    return {tuple(None if s[n] is None else s[n].value for n in names) for s in result}
+
+
+def test_every_named_graph_arrives_with_all_its_triples(backend_server, reference):
+    assert solutions(backend_server, PER_GRAPH) == expected(reference, PER_GRAPH)
+
+
+def test_swedish_characters_survive_every_backend(backend_server, reference):
+    found = solutions(backend_server, LABELS_WITH_O)
+    assert found and found == expected(reference, LABELS_WITH_O)
+
+
+def test_describe_gives_the_same_description(backend_server, reference):
+    iri = next(iter(reference.query(REGION)))["s"].value
+    body = get(backend_server, f"DESCRIBE <{iri}>", "text/turtle")
+    mine = rdflib.Graph().parse(data=body, format="turtle")
+    theirs = reference.query(f"DESCRIBE <{iri}>").serialize(format=ox.RdfFormat.N_TRIPLES)
+    assert len(mine) > 0 and isomorphic(mine, rdflib.Graph().parse(data=theirs, format="nt"))
+
+
+def test_a_malformed_query_is_a_400_with_the_parsers_message(backend_server):
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        get(backend_server, "SELECT ?x WHERE { ?x ?p }")
+    assert caught.value.code == 400
+    assert caught.value.read().strip()
+    caught.value.close()
+
+
+def test_sparqlwrapper_reads_the_service_on_every_backend(backend_server, reference):
+    client = SPARQLWrapper(backend_server.url + "/sparql")
+    client.setQuery(PER_GRAPH)
+    client.setReturnFormat(JSON)
+    rows = client.queryAndConvert()["results"]["bindings"]
+    assert {(r["g"]["value"], r["n"]["value"]) for r in rows} == expected(reference, PER_GRAPH)
