@@ -47,7 +47,8 @@ def get(server, query: str, accept: str = "application/sparql-results+json") -> 
 def solutions(server, query: str) -> set[tuple]:
     data = json.loads(get(server, query))
     names = data["head"]["vars"]
-    return {tuple(row.get(n, {}).get("value") for n in names) for row in data["results"]["bindings"]}
+    bindings = data["results"]["bindings"]
+    return {tuple(row.get(n, {}).get("value") for n in names) for row in bindings}
 
 
 def expected(store, query: str) -> set[tuple]:
