@@ -12,9 +12,13 @@ from flask import Blueprint, Flask, request
 
 from graph import queries
 from graph.namespaces import PREFIXES
+from graph.store import QueryError, StoreError
 from service.browse.i18n import current_lang
+from service.browse.views import storage_fault
 
 bp = Blueprint("editor", __name__)
+for _fault in (StoreError, QueryError):
+    bp.register_error_handler(_fault, storage_fault)
 EXAMPLE_FOLDERS = ("catalogue", "competency")
 DEFAULT_QUERY = """PREFIX kf: <https://w3id.org/kompetensgraf/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -34,9 +38,16 @@ def examples(lang: str) -> list[dict]:
             continue
         for query in queries.load_dir(folder):
             summary = (query.get("summary_sv") if lang == "sv" else "") or query.summary
-            out.append({"id": f"{folder}/{query.name}", "folder": folder, "name": query.name,
-                        "summary": summary or query.name, "query": query.text,
-                        "page": f"/queries/{query.name}" if folder == "catalogue" else None})
+            out.append(
+                {
+                    "id": f"{folder}/{query.name}",
+                    "folder": folder,
+                    "name": query.name,
+                    "summary": summary or query.name,
+                    "query": query.text,
+                    "page": f"/queries/{query.name}" if folder == "catalogue" else None,
+                }
+            )
     return out
 
 

@@ -21,13 +21,17 @@ import networkx as nx
 from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import compact
+from graph.store import QueryError, StoreError
 from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.data import sort_key, sources
 from service.browse.i18n import current_lang
 from service.browse.terms import href, iri_of
+from service.browse.views import storage_fault
 from service.errors import error_response
 
 bp = Blueprint("network", __name__)
+for _fault in (StoreError, QueryError):
+    bp.register_error_handler(_fault, storage_fault)
 MAX_NODES = 400
 CSV_FIELDS = [
     "source",
@@ -284,6 +288,7 @@ def _params() -> tuple[int, set[str] | None, date | None, str | None]:
 
 
 @bp.get("/network")
+@bp.get("/network.json")
 def picker():
     from service.browse.views import render
 
@@ -307,8 +312,8 @@ def picker():
             for d, n in degree
         ]
     }
-    fmt = "json" if request.args.get("format") == "json" else None
-    return render("network/picker.html", payload, "network-picker", "/network?format=json", fmt)
+    fmt = "json" if request.path.endswith(".json") else None
+    return render("network/picker.html", payload, "network-picker", "/network.json", fmt)
 
 
 @bp.get("/network/<path:rest>")

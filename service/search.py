@@ -22,11 +22,15 @@ from collections import Counter
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from graph.namespaces import PREFIXES, compact
+from graph.store import QueryError, StoreError
 from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.i18n import current_lang
 from service.browse.terms import href
+from service.browse.views import storage_fault
 
 bp = Blueprint("search", __name__)
+for _fault in (StoreError, QueryError):
+    bp.register_error_handler(_fault, storage_fault)
 
 #: Nodes that only tie others together; they are reached from the pages of what they tie.
 EXCLUDED_TYPES = {

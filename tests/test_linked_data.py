@@ -277,3 +277,29 @@ def test_every_iri_of_the_project_graph_dereferences_with_sources(built_store):
         failures += [(path, p["property"]["curie"], "no source") for p in page["properties"]
                      for v in p["values"] if not v["sources"]]
     assert failures == []
+
+
+def test_a_failing_store_is_a_logged_500_not_a_client_error(caplog):
+    import pyoxigraph as ox
+    from browse_support import mini_store
+
+    from graph.store import StoreError
+    from service import create_app
+
+    class FailingStore(type(mini_store())):
+        broken = False
+
+        def query(self, sparql, **kwargs):
+            if self.broken:
+                raise StoreError("disk gone")
+            return super().query(sparql, **kwargs)
+
+    store = FailingStore()
+    store.load(mini_store().dump(ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+    client = create_app({"KG_STORE": "", "TESTING": True}, store=store).test_client()
+    store.broken = True
+    for path in (FYRBODAL, "/search?q=fyrbodal", "/network/fyrbodals-kommunalforbund", "/"):
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 500, path
+        assert "disk gone" not in response.get_data(as_text=True)
+    assert "disk gone" in caplog.text

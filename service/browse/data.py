@@ -24,8 +24,16 @@ from service.browse.terms import (
 )
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
-FIRST = ["rdf:type", "skos:prefLabel", "rdfs:label", "skos:altLabel", "dct:title",
-         "dct:description", "skos:definition", "rdfs:comment"]
+FIRST = [
+    "rdf:type",
+    "skos:prefLabel",
+    "rdfs:label",
+    "skos:altLabel",
+    "dct:title",
+    "dct:description",
+    "skos:definition",
+    "rdfs:comment",
+]
 VALIDITY = {"dct:temporal", "org:memberDuring"}
 INCOMING_PAGE = 20
 INCOMING_CAP = 2000  # the LIMIT in incoming.rq: a hub cannot exhaust the server
@@ -40,8 +48,9 @@ def sources(graphs: list[str], cat: Catalog, lang: str) -> list[dict]:
         if meta:
             entry["document"] = link(meta["doc"], cat, lang)
             loc = meta["locator"]
-            entry["locator"] = loc.get(lang) or loc.get("en" if lang == "sv" else "sv") or \
-                loc.get("") or None
+            entry["locator"] = (
+                loc.get(lang) or loc.get("en" if lang == "sv" else "sv") or loc.get("") or None
+            )
         out.append(entry)
     return out
 
@@ -83,8 +92,9 @@ def _property_key(prop: dict) -> tuple:
     return (first, sort_key(prop["property"]["label"]))
 
 
-_SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}",
-                           "é": "e", "É": "e", "ü": "y"})
+_SV_ORDER = str.maketrans(
+    {"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}", "é": "e", "É": "e", "ü": "y"}
+)
 
 
 def sort_key(text: str) -> str:
@@ -98,8 +108,10 @@ def _period(value: dict) -> dict | None:
     end = props.get("dcat:endDate") or props.get("time:hasEnd")
     if not start and not end:
         return None
-    return {"start": start[0]["value"].get("value") if start else None,
-            "end": end[0]["value"].get("value") if end else None}
+    return {
+        "start": start[0]["value"].get("value") if start else None,
+        "end": end[0]["value"].get("value") if end else None,
+    }
 
 
 def _summaries(props: list[dict], lang: str) -> tuple[list, list, list]:
@@ -113,20 +125,34 @@ def _summaries(props: list[dict], lang: str) -> tuple[list, list, list]:
                 if ident:
                     identifiers.append({**ident, "sources": entry["sources"]})
             elif curie in MATCH_PROPERTIES and value["type"] == "iri":
-                matches.append({"property": curie, "iri": value["iri"], "href": value["href"],
-                                "name": external_name(value["iri"]), "sources": entry["sources"]})
+                matches.append(
+                    {
+                        "property": curie,
+                        "iri": value["iri"],
+                        "href": value["href"],
+                        "name": external_name(value["iri"]),
+                        "sources": entry["sources"],
+                    }
+                )
             if curie in VALIDITY and value["type"] == "bnode":
                 period = _period(value)
                 if period:
                     validity.append({**period, "property": curie, "sources": entry["sources"]})
             if curie == "kf:inForceFrom" and value["type"] == "literal":
-                validity.append({"start": value["value"], "end": None, "property": curie,
-                                 "sources": entry["sources"]})
+                validity.append(
+                    {
+                        "start": value["value"],
+                        "end": None,
+                        "property": curie,
+                        "sources": entry["sources"],
+                    }
+                )
     return identifiers, matches, validity
 
 
-def incoming(store: GraphStore, iri: str, cat: Catalog, lang: str, focus: str | None = None,
-             page: int = 1) -> list[dict]:
+def incoming(
+    store: GraphStore, iri: str, cat: Catalog, lang: str, focus: str | None = None, page: int = 1
+) -> list[dict]:
     """Incoming links grouped by property with counts; one page of each (``focus``: paged)."""
     node = ox.NamedNode(iri)
     groups = []
@@ -134,30 +160,34 @@ def incoming(store: GraphStore, iri: str, cat: Catalog, lang: str, focus: str | 
         p, count = row["p"].value, int(row["n"].value)
         this_page = page if focus == p else 1
         by_subject: OrderedDict[str, list[str]] = OrderedDict()
-        rows = store.select(browse_query("incoming"),
-                            substitutions={"o": node, "p": row["p"]})
+        rows = store.select(browse_query("incoming"), substitutions={"o": node, "p": row["p"]})
         for r in rows:
             if isinstance(r["s"], ox.NamedNode):
                 by_subject.setdefault(r["s"].value, []).append(r["g"].value)
         subjects = sorted(by_subject, key=lambda s: sort_key(cat.label(s, lang)))
         pages = max(1, math.ceil(len(subjects) / INCOMING_PAGE))
         this_page = min(max(1, this_page), pages)
-        chosen = subjects[(this_page - 1) * INCOMING_PAGE: this_page * INCOMING_PAGE]
-        groups.append({
-            "property": link(p, cat, lang),
-            "count": count,
-            "page": this_page,
-            "pages": pages,
-            "truncated": len(rows) >= INCOMING_CAP,
-            "items": [{**link(s, cat, lang), "sources": sources(by_subject[s], cat, lang)}
-                      for s in chosen],
-        })
+        chosen = subjects[(this_page - 1) * INCOMING_PAGE : this_page * INCOMING_PAGE]
+        groups.append(
+            {
+                "property": link(p, cat, lang),
+                "count": count,
+                "page": this_page,
+                "pages": pages,
+                "truncated": len(rows) >= INCOMING_CAP,
+                "items": [
+                    {**link(s, cat, lang), "sources": sources(by_subject[s], cat, lang)}
+                    for s in chosen
+                ],
+            }
+        )
     groups.sort(key=lambda g: (-g["count"], sort_key(g["property"]["label"])))
     return groups
 
 
-def entity(store: GraphStore, cat: Catalog, iri: str, lang: str, focus: str | None = None,
-           page: int = 1) -> dict:
+def entity(
+    store: GraphStore, cat: Catalog, iri: str, lang: str, focus: str | None = None, page: int = 1
+) -> dict:
     """Everything the entity page shows about ``iri``."""
     props = _facts(store, ox.NamedNode(iri), cat, lang, depth=2)
     identifiers, matches, validity = _summaries(props, lang)
@@ -200,8 +230,7 @@ def describe_graph(store: GraphStore, cat: Catalog, iri: str, lang: str) -> dict
         "derived": bool(meta),
         "triples": len(rows),
         "subjects": [
-            {"subject": link(s, cat, lang) if not s.startswith("_:") else {"id": s},
-             "facts": facts}
+            {"subject": link(s, cat, lang) if not s.startswith("_:") else {"id": s}, "facts": facts}
             for s, facts in subjects.items()
         ],
     }

@@ -31,12 +31,19 @@ def home(store: GraphStore, cat: Catalog, lang: str) -> dict:
         iri = row["class"].value
         if iri.startswith(PREFIXES["owl"]) or iri.startswith(PREFIXES["rdfs"]):
             continue  # the ontology's own machinery is documented at /def
-        classes.append({**link(iri, cat, lang), "count": int(row["count"].value),
-                        "list": "/class/" + compact(iri)})
+        classes.append(
+            {
+                **link(iri, cat, lang),
+                "count": int(row["count"].value),
+                "list": "/class/" + compact(iri),
+            }
+        )
     graphs = store.select(queries.internal("graph-counts"))
     fact_graphs = [g for g in graphs if g["graph"].value not in STRUCTURAL_GRAPHS]
-    docs = sorted((s for s, types in cat.types.items() if SOURCE_DOCUMENT in types),
-                  key=lambda s: sort_key(cat.label(s, lang)))
+    docs = sorted(
+        (s for s, types in cat.types.items() if SOURCE_DOCUMENT in types),
+        key=lambda s: sort_key(cat.label(s, lang)),
+    )
     per_doc: dict[str, int] = {}
     for meta in cat.graphs.values():
         per_doc[meta["doc"]] = per_doc.get(meta["doc"], 0) + 1
@@ -57,8 +64,16 @@ def home(store: GraphStore, cat: Catalog, lang: str) -> dict:
     }
 
 
-def class_list(store: GraphStore, cat: Catalog, class_iri: str, lang: str, *, sort: str = "label",
-               order: str = "asc", page: int = 1) -> dict:
+def class_list(
+    store: GraphStore,
+    cat: Catalog,
+    class_iri: str,
+    lang: str,
+    *,
+    sort: str = "label",
+    order: str = "asc",
+    page: int = 1,
+) -> dict:
     rows = store.select(browse_query("instances"), substitutions={"class": ox.NamedNode(class_iri)})
     items = [link(r["s"].value, cat, lang) for r in rows]
     if sort == "iri":
@@ -76,5 +91,5 @@ def class_list(store: GraphStore, cat: Catalog, class_iri: str, lang: str, *, so
         "page": page,
         "pages": pages,
         "page_size": LIST_PAGE,
-        "items": items[(page - 1) * LIST_PAGE: page * LIST_PAGE],
+        "items": items[(page - 1) * LIST_PAGE : page * LIST_PAGE],
     }

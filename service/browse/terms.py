@@ -21,12 +21,21 @@ KF = "def#"
 #: Identifier properties and where a researcher can look the code up (``{}`` = the code).
 IDENTIFIERS: dict[str, tuple[str, str, str | None]] = {
     # compact property: (sv name, en name, lookup URL pattern)
-    "kf:lanskod": ("SCB länskod", "SCB county code",
-                   "https://www.wikidata.org/w/index.php?search=haswbstatement%3AP507%3D{}"),
-    "kf:kommunkod": ("SCB kommunkod", "SCB municipality code",
-                     "https://www.wikidata.org/w/index.php?search=haswbstatement%3AP525%3D{}"),
-    "kf:orgnr": ("Organisationsnummer", "Organisation number",
-                 "https://www.wikidata.org/w/index.php?search=haswbstatement%3AP6460%3D{}"),
+    "kf:lanskod": (
+        "SCB länskod",
+        "SCB county code",
+        "https://www.wikidata.org/w/index.php?search=haswbstatement%3AP507%3D{}",
+    ),
+    "kf:kommunkod": (
+        "SCB kommunkod",
+        "SCB municipality code",
+        "https://www.wikidata.org/w/index.php?search=haswbstatement%3AP525%3D{}",
+    ),
+    "kf:orgnr": (
+        "Organisationsnummer",
+        "Organisation number",
+        "https://www.wikidata.org/w/index.php?search=haswbstatement%3AP6460%3D{}",
+    ),
     "kf:nuts3": ("NUTS 3-kod", "NUTS 3 code", "http://data.europa.eu/nuts/code/{}"),
     "kf:iso31662": ("ISO 3166-2", "ISO 3166-2", "https://www.iso.org/obp/ui/#iso:code:3166:{}"),
     "kf:esfDiarienummer": ("ESF-diarienummer", "ESF registration number", None),
@@ -46,14 +55,14 @@ def local_path(iri: str, base: str | None = None) -> str | None:
     base = base or base_iri()
     if not iri.startswith(base):
         return None
-    rest = iri[len(base):]
+    rest = iri[len(base) :]
     if rest.startswith(KF):
-        return "/def/" + quote(rest[len(KF):]) if len(rest) > len(KF) else "/def"
+        return "/def/" + quote(rest[len(KF) :]) if len(rest) > len(KF) else "/def"
     if rest == "def":
         return "/def"
     for kind in ("id/", "source/", "graph/"):
         if rest.startswith(kind) and len(rest) > len(kind):
-            return "/" + kind + quote(rest[len(kind):], safe="-._~")
+            return "/" + kind + quote(rest[len(kind) :], safe="-._~")
     return None
 
 

@@ -8,22 +8,39 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH, compact
+from graph.store import QueryError, StoreError
 from service.browse import data, overview
 from service.browse.catalog import browse_query, get_catalog
 from service.browse.i18n import current_lang, license_info
 from service.browse.rdf import SUFFIXES, description, serialize
 from service.browse.terms import iri_of
-from service.errors import error_response
+from service.errors import error_response, server_error
 from service.negotiation import negotiate
 
 bp = Blueprint("browse", __name__)
 
-OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml",
-          "application/n-triples", "application/trig", "application/n-quads"]
+OFFERS = [
+    "text/html",
+    "text/turtle",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-triples",
+    "application/trig",
+    "application/n-quads",
+]
 ONTOLOGY_GRAPHS = (ONTOLOGY_GRAPH, VOCAB_GRAPH)
+
+
+def storage_fault(exc: Exception) -> Response:
+    """A store failure (or a broken internal query) is the server's fault: logged 500."""
+    return server_error("The graph store failed while building this page", exc)
+
+
+for _fault in (StoreError, QueryError):
+    bp.register_error_handler(_fault, storage_fault)
 
 
 def store():
@@ -40,9 +57,14 @@ def page_int(name: str, default: int = 1) -> int:
 def twin(payload: dict, kind: str) -> dict:
     """The JSON twin of a page: its data, plus licence and where the data comes from."""
     lic = license_info(current_app.config["KG_LICENSE"])
-    return {"page": kind, "lang": current_lang(), **payload,
-            "license": lic["url"], "license_name": lic["name"],
-            "provenance": "Every fact names its named graph, source document and locator."}
+    return {
+        "page": kind,
+        "lang": current_lang(),
+        **payload,
+        "license": lic["url"],
+        "license_name": lic["name"],
+        "provenance": "Every fact names its named graph, source document and locator.",
+    }
 
 
 def render(template: str, payload: dict, kind: str, json_url: str, fmt: str | None) -> Response:
@@ -71,13 +93,24 @@ def class_list(curie: str):
     if iri is None:
         return not_found(curie)
     payload = overview.class_list(
-        store(), get_catalog(), iri, current_lang(), sort=request.args.get("sort", "label"),
-        order=request.args.get("order", "asc"), page=page_int("page"))
+        store(),
+        get_catalog(),
+        iri,
+        current_lang(),
+        sort=request.args.get("sort", "label"),
+        order=request.args.get("order", "asc"),
+        page=page_int("page"),
+    )
     if payload["count"] == 0 and not get_catalog().labels.get(iri):
         return not_found(iri)
     args = request.query_string.decode()
-    return render("browse/list.html", payload, "class", f"/class/{curie}.json"
-                  + (f"?{args}" if args else ""), fmt)
+    return render(
+        "browse/list.html",
+        payload,
+        "class",
+        f"/class/{curie}.json" + (f"?{args}" if args else ""),
+        fmt,
+    )
 
 
 @bp.get("/def")
@@ -97,17 +130,26 @@ def ontology(suffix: str | None = None):
         page_html = ontodoc.pylode_page(current_app._get_current_object(), cat)
         listed = ontodoc.terms(store(), cat)
         if media == "application/json":
-            response = jsonify(twin({"terms": listed, "generator": "pylode" if page_html
-                                     else "fallback"}, "ontology"))
+            response = jsonify(
+                twin(
+                    {"terms": listed, "generator": "pylode" if page_html else "fallback"},
+                    "ontology",
+                )
+            )
         elif page_html:
             response = Response(page_html, content_type="text/html; charset=utf-8")
         else:
-            response = Response(render_template("browse/ontology.html", d={"terms": listed},
-                                                json_url="/def.json"))
+            response = Response(
+                render_template("browse/ontology.html", d={"terms": listed}, json_url="/def.json")
+            )
     else:
-        triples = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for graph in ONTOLOGY_GRAPHS
-                   for r in store().select(browse_query("graph-content"),
-                                           substitutions={"g": ox.NamedNode(graph)})]
+        triples = [
+            ox.Quad(r["s"], r["p"], r["o"], r["g"])
+            for graph in ONTOLOGY_GRAPHS
+            for r in store().select(
+                browse_query("graph-content"), substitutions={"g": ox.NamedNode(graph)}
+            )
+        ]
         response = Response(serialize(triples, media), content_type=f"{media}; charset=utf-8")
     response.headers["Link"] = alternates("/def")
     if not suffix:
@@ -127,8 +169,11 @@ def exists(iri: str) -> bool:
 
 
 def alternates(path: str) -> str:
-    links = [f'<{path}.{suffix}>; rel="alternate"; type="{media}"'
-             for suffix, media in SUFFIXES.items() if suffix != "html"]
+    links = [
+        f'<{path}.{suffix}>; rel="alternate"; type="{media}"'
+        for suffix, media in SUFFIXES.items()
+        if suffix != "html"
+    ]
     return ", ".join(links)
 
 
@@ -136,6 +181,10 @@ def alternates(path: str) -> str:
 def resource(kind: str, rest: str):
     slug, suffix = split_suffix(rest)
     iri = iri_of(kind, slug)
+    if kind == "def" and not exists(iri):
+        version = current_app.config["KG_BASE_IRI"] + "def/" + rest
+        if exists(version):  # an ontology version IRI: the ontology's own page
+            return redirect("/def", code=303)
     if not slug or not exists(iri):
         return not_found(iri)
     if suffix:
@@ -143,8 +192,9 @@ def resource(kind: str, rest: str):
     else:
         media = negotiate(request.headers.get("Accept"), OFFERS)
         if media is None:
-            return error_response(406, "Not acceptable; available: " + ", ".join(OFFERS),
-                                  headers={"Vary": "Accept"})
+            return error_response(
+                406, "Not acceptable; available: " + ", ".join(OFFERS), headers={"Vary": "Accept"}
+            )
     path = f"/{kind}/{slug}"
     if media in ("text/html", "application/json"):
         response = page(kind, iri, path, "json" if media == "application/json" else None)
@@ -182,8 +232,9 @@ def page(kind: str, iri: str, path: str, fmt: str | None) -> Response:
 def rdf_response(kind: str, iri: str, media: str) -> Response:
     cat = get_catalog()
     if kind == "graph":
-        quads = [ox.Quad(q.subject, q.predicate, q.object, q.graph_name)
-                 for q in _graph_quads(iri)] + description(store(), cat, iri)
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, q.graph_name) for q in _graph_quads(iri)
+        ] + description(store(), cat, iri)
     else:
         quads = description(store(), cat, iri)
     body = serialize(quads, media)
@@ -192,8 +243,10 @@ def rdf_response(kind: str, iri: str, media: str) -> Response:
 
 def _graph_quads(iri: str) -> list[ox.Quad]:
     node = ox.NamedNode(iri)
-    return [ox.Quad(r["s"], r["p"], r["o"], node)
-            for r in store().select(browse_query("graph-content"), substitutions={"g": node})]
+    return [
+        ox.Quad(r["s"], r["p"], r["o"], node)
+        for r in store().select(browse_query("graph-content"), substitutions={"g": node})
+    ]
 
 
 def not_found(iri: str) -> Response:
