@@ -43,6 +43,14 @@ for _fault in (StoreError, QueryError):
     bp.register_error_handler(_fault, storage_fault)
 
 
+@bp.after_request
+def open_to_scripts(response: Response) -> Response:
+    """Linked data is public: scripts on other sites may fetch it (read-only GETs)."""
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    response.headers.setdefault("Access-Control-Expose-Headers", "Link, Vary, Content-Location")
+    return response
+
+
 def store():
     return current_app.extensions["kg_store"]
 
@@ -224,9 +232,21 @@ def page(kind: str, iri: str, path: str, fmt: str | None) -> Response:
         focus = request.args.get("in")
         focus_iri = overview.expand(focus) if focus and ":" in focus and "/" not in focus else focus
         payload = data.entity(store(), cat, iri, lang, focus_iri, page_int("page"))
+        payload["relations"] = relations_of(iri, cat, lang)
         template = "browse/entity.html"
     payload["rdf"] = {s: f"{path}.{s}" for s in SUFFIXES if s not in ("json", "html")}
     return render(template, payload, kind, f"{path}.json", fmt)
+
+
+def relations_of(iri: str, cat, lang: str) -> list[dict]:
+    """The thing's direct relations (memberships, roles, grants, links) as network edges."""
+    from service import network
+
+    table = network.edge_table()
+    if iri not in table.by_node:
+        return []
+    edges = network.network_data(cat, table, iri, 1, None, None, lang)["edges"]
+    return [e for e in edges if iri in (e["source"], e["target"])][:200]
 
 
 def rdf_response(kind: str, iri: str, media: str) -> Response:
