@@ -164,6 +164,7 @@ def network(triples: list[ox.Triple], lang: str, focus: str | None = None, limit
             labels.setdefault(s, {}).setdefault(t.object.language or "", t.object.value)
         elif isinstance(t.object, ox.NamedNode | ox.BlankNode):
             edges.append((s, compact(t.predicate.value), t.object.value))
+    edges = collapse(edges)
     names = []
     for s, _, o in edges:
         for n in (s, o):
@@ -193,6 +194,31 @@ def network(triples: list[ox.Triple], lang: str, focus: str | None = None, limit
                   x2=nodes[e["target"]]["x"], y2=nodes[e["target"]]["y"])
              for e in out_edges if e["source"] in nodes and e["target"] in nodes]
     return {"nodes": out_nodes, "edges": out_edges, "drawn": drawn, "size": size}
+
+
+def collapse(edges: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Participations and memberships drawn as one labelled edge each, not as nodes.
+
+    ``X kf:participation P . P kf:participant A ; kf:role R`` becomes ``X —R→ A``;
+    ``M org:member A ; org:organization O ; org:role R`` becomes ``A —R→ O``.
+    """
+    out_of: dict[str, dict[str, str]] = {}
+    for s, p, o in edges:
+        out_of.setdefault(s, {})[p] = o
+    parts = {n: v for n, v in out_of.items() if "kf:participant" in v and "kf:role" in v}
+    members = {n: v for n, v in out_of.items() if "org:member" in v and "org:organization" in v}
+    result = []
+    for s, p, o in edges:
+        if s in parts or s in members:
+            continue
+        if p == "kf:participation" and o in parts:
+            result.append((s, compact(parts[o]["kf:role"]), parts[o]["kf:participant"]))
+        else:
+            result.append((s, p, o))
+    for m in members.values():
+        role = compact(m.get("org:role", "org:member"))
+        result.append((m["org:member"], role, m["org:organization"]))
+    return result
 
 
 # --------------------------------------------------------------------------- snippet
