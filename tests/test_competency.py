@@ -303,9 +303,115 @@ def test_regional_development_strategies(store):
     }
 
 
+def test_parties_to_the_drum_agreements(store):
+    rows = answer(store, "drum-agreement-parties", "agreement", "party", "g")
+    sections = {
+        kfg(f"avsiktsforklaring-2022--{s}")
+        for s in (
+            "sammanfattning-och-syfte-med-avsiktsforklaringen",
+            "viktiga-delar-i-samverkan-for-regional-kompetensforsorjning",
+        )
+    }
+    assert rows == {
+        (kfid(f"overenskommelse-drum-region-lan-14-{f.value.rsplit('/', 1)[1]}"), party, g)
+        for f in FORBUND.values()
+        for party in (VGR, f)
+        for g in sections
+    }
+
+
+def test_who_takes_part_in_the_subregional_councils(store):
+    rows = answer(store, "council-participants", "council", "participant", "role", "g")
+    section = "avsiktsforklaring-2022--{}".format
+    summary = kfg(section("sammanfattning-och-syfte-med-avsiktsforklaringen"))
+    actors = kfg(section("manga-strategiska-aktorer-i-regional-kompetensforsorjning"))
+    parts = kfg(section("viktiga-delar-i-samverkan-for-regional-kompetensforsorjning"))
+    not_parties = {
+        kf(c)
+        for c in (
+            "labourMarketParties",
+            "higherEducationInstitutions",
+            "businessAndIndustryRepresentatives",
+            "municipalEducationProviders",
+            "privateEducationProviders",
+            "popularEducation",
+            "governmentAgenciesCompetenceSupply",
+        )
+    }
+    contributors = {
+        VGR,
+        kf("municipalities"),
+        kf("governmentAgenciesCompetenceSupply"),
+        kf("businessAndIndustryRepresentatives"),
+    }
+    expected = set()
+    for council in COUNCILS.values():
+        expected |= {
+            (council, who, kf("participantRole"), summary)
+            for who in (kf("educationProviders"), kf("labourMarketParties"))
+        }
+        expected |= {(council, who, kf("participantRole"), actors) for who in not_parties}
+        expected |= {(council, who, kf("partner"), parts) for who in contributors}
+    assert rows == expected
+
+
+def test_background_of_the_declaration(store):
+    rows = answer(store, "avsiktsforklaring-background", "basis", "event", "start", "end", "g")
+    assert rows == {
+        (
+            kfid("uppmarksamhet-pa-mismatch-pa-arbetsmarknaden"),
+            kfid("finanskrisen-2008-2009"),
+            typed("2008", "gYear"),
+            typed("2009", "gYear"),
+            kfg("avsiktsforklaring-2022--bakgrund"),
+        ),
+        (
+            kfid("andring-sfs-2010-630-2022"),
+            None,
+            None,
+            None,
+            kfg(
+                "avsiktsforklaring-2022--starkta-forutsattningar-att-prioritera-kompetensforsorjningsarbetet"
+            ),
+        ),
+    }
+
+
 # ---------------------------------------------------------------------------
 # Answers (seed 000: the Västmanland article)
 # ---------------------------------------------------------------------------
+
+
+def test_what_region_vastmanland_does(store):
+    rows = answer(store, "region-vastmanland-activities", "relation", "value", "g")
+    intro = kfg("vastmanland-validering--inledning")
+    arenas = kfid("arenor-och-natverk-for-matchning-region-lan-19")
+    themes = ("education", "competenceSupply", "labourMarket", "validation", "matching")
+    assert rows == (
+        {(plain("coordinates"), kf(t), intro) for t in themes}
+        | {(plain("coordinates"), arenas, intro), (plain("creates arena"), arenas, intro)}
+        | {(plain("supports"), kf("educationProviders"), intro)}
+        | {(plain("supported by"), kfid("tillvaxtverket"), intro)}
+    )
+
+
+def test_what_effective_validation_structures_can_lead_to(store):
+    rows = answer(
+        store, "national-strategy-validation-outcomes", "strategy", "goal", "outcome", "g"
+    )
+    assert rows == {
+        (
+            kfid("nationell-strategi-for-hallbar-regional-utveckling"),
+            kfid("effektiva-strukturer-for-validering"),
+            kfid(o),
+            kfg("vastmanland-validering--bygga-regional-struktur-for-validering"),
+        )
+        for o in (
+            "likvardig-tillgang-till-validering-mellan-kommuner",
+            "mer-sammanhallet-system-for-validering",
+            "fler-genomforda-valideringar",
+        )
+    }
 
 
 def test_where_validation_happens_according_to_the_vastmanland_article(store):
