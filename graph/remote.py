@@ -35,6 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -47,7 +48,7 @@ from graph.remote_text import (
     has_own_dataset,
     query_form,
 )
-from graph.store import GraphStore, QueryError, QueryResult, StoreError
+from graph.store import GraphStore, QueryError, QueryResult, StoreError, StoreTimeout
 
 #: Graphs an engine keeps for itself (Virtuoso's schemas, LDP, service description, DAV).
 VIRTUOSO_SYSTEM_GRAPHS = (
@@ -66,7 +67,7 @@ NO_GRAPH = "urn:x-kompetensgraf:no-graph"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 
 
-class QueryTimeout(StoreError):
+class QueryTimeout(StoreTimeout):
     """The engine or the HTTP connection gave up before the answer was complete."""
 
 
@@ -156,6 +157,7 @@ class RemoteStore(GraphStore):
         self._lock = threading.Lock()
         self._changes = 0
         self._mode: str | None = None
+        self._local = threading.local()
         self._cache: dict[str, tuple[float, object]] = {}
         handlers = []
         if self.auth.scheme == "digest" and self.auth.user:
@@ -174,7 +176,7 @@ class RemoteStore(GraphStore):
         sw.queryString = text
         sw.queryType = form or SELECT
         sw.setOnlyConneg(True)  # Accept only: no format=/output= parameters
-        sw.setTimeout(max(1, math.ceil(self.timeout)))
+        sw.setTimeout(max(1, math.ceil(self._limit())))
         sw.opener = self._opener  # digest auth per store, not in a process-wide opener
         for name, value in self.auth.header().items():
             sw.addCustomHttpHeader(name, value)
@@ -212,8 +214,22 @@ class RemoteStore(GraphStore):
                 return QueryTimeout(f"the engine refused or stopped the query: {message}")
             return StoreError(f"the SPARQL engine answered {exc.code}: {message}")
         if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
-            return QueryTimeout(f"no answer from the SPARQL engine within {self.timeout}s")
+            return QueryTimeout(f"no answer from the SPARQL engine within {self._limit():g} s")
         return StoreError(f"cannot reach the SPARQL engine at {endpoint}: {exc}")
+
+    @contextmanager
+    def time_limit(self, seconds: float | None):
+        """Queries of this thread get ``seconds`` (HTTP timeout and, on Virtuoso, the engine's
+        own ``timeout`` parameter) instead of ``timeout``."""
+        previous = getattr(self._local, "limit", None)
+        self._local.limit = seconds
+        try:
+            yield
+        finally:
+            self._local.limit = previous
+
+    def _limit(self) -> float:
+        return getattr(self._local, "limit", None) or self.timeout
 
     @property
     def is_virtuoso(self) -> bool:
@@ -240,7 +256,7 @@ class RemoteStore(GraphStore):
         for uri in params.get("named-graph-uri", []):
             sw.addNamedGraph(uri)
         if self.engine.lower().startswith("virtuoso"):
-            sw.addParameter("timeout", str(int(self.timeout * 1000)))  # ms, engine side
+            sw.addParameter("timeout", str(int(self._limit() * 1000)))  # ms, engine side
         return self._send(sw)
 
     # GraphStore ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import json
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Union
 
@@ -37,6 +38,10 @@ class QueryError(ValueError):
 
 class StoreError(RuntimeError):
     """The store failed (a server error): never reported as the client's fault."""
+
+
+class StoreTimeout(StoreError):
+    """The store gave up on the time limit (a remote engine's own limit or its HTTP timeout)."""
 
 
 class GraphStore(ABC):
@@ -92,6 +97,11 @@ class GraphStore(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release resources."""
+
+    def time_limit(self, seconds: float | None) -> AbstractContextManager:
+        """The time limit for this thread's queries, where the backend enforces it itself (a
+        remote engine); the embedded store's limit is its worker processes'."""
+        return nullcontext()
 
     # Convenience built on ``query`` -------------------------------------------------------
     def select(self, sparql: str, **kwargs) -> list[dict[str, Term]]:

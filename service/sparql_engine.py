@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.store import GraphStore, QueryError, StoreError
+from graph.store import GraphStore, QueryError, StoreError, StoreTimeout
 from service.sparql_results import Answer, Job, evaluate
 from service.sparql_worker import worker_main
 
@@ -67,7 +67,12 @@ class InlineEngine(QueryEngine):
         self._store_of = store_of
 
     def run(self, job: Job, timeout: float) -> Answer:
-        return evaluate(self._store_of(), job)
+        store = self._store_of()
+        try:
+            with store.time_limit(timeout):
+                return evaluate(store, job)
+        except StoreTimeout as exc:  # a remote engine's limit or the HTTP timeout
+            raise QueryTimeout(str(exc)) from exc
 
 
 @dataclass(eq=False)

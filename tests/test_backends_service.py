@@ -88,3 +88,16 @@ def test_sparqlwrapper_reads_the_service_on_every_backend(backend_server, refere
     client.setReturnFormat(JSON)
     rows = client.queryAndConvert()["results"]["bindings"]
     assert {(r["g"]["value"], r["n"]["value"]) for r in rows} == expected(reference, PER_GRAPH)
+
+
+def test_a_query_past_the_time_limit_is_a_504_on_every_backend(backend_server):
+    """The embedded store kills its worker; an engine stops at its own limit or ours."""
+    heavy = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
+    )
+    url = backend_server.url + "/sparql?" + urllib.parse.urlencode({"query": heavy, "timeout": 2})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=120)
+    assert caught.value.code == 504
+    caught.value.close()
