@@ -100,11 +100,27 @@ def _open(args) -> GraphStore:
 
 
 def cmd_query(args) -> int:
-    text = args.query
-    if Path(text).is_file():
-        text = Path(text).read_text(encoding="utf-8")
+    text, path = args.query, Path(args.query)
+    catalogued = queries.QUERIES / "catalogue" / f"{text}.rq"
+    if not path.is_file() and "/" not in text and catalogued.is_file():
+        path = catalogued  # a catalogue query by name
+    substitutions = {}
+    if path.is_file():
+        qf = queries.load(path)
+        text = qf.text
+        if args.param or path.resolve().parent == catalogued.parent.resolve():
+            given = dict(p.partition("=")[::2] for p in args.param)
+            try:
+                unknown = set(given) - {p.name for p in qf.params}
+                if unknown:
+                    raise queries.ParamError(f"{path.name} has no parameter {', '.join(unknown)}")
+                substitutions = qf.bind(given)  # left out: the default of the #+ param: line
+            except (queries.ParamError, queries.HeaderError) as exc:
+                raise QueryError(str(exc)) from exc
+    elif args.param:
+        raise QueryError("--param needs a .rq file or a catalogue query name")
     store = _open(args)
-    result = store.query(text)
+    result = store.query(text, substitutions=substitutions)
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
         fmt = GRAPH_FORMATS.get(args.format or "turtle")
@@ -209,7 +225,9 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     q = with_store(sub.add_parser("query", help="run a SPARQL query (text or .rq file)"))
-    q.add_argument("query", help="SPARQL text or a path to a .rq file")
+    q.add_argument("query", help="SPARQL text, a path to a .rq file or a catalogue query's name")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of the .rq file (#+ param:), bound by substitution")
     q.add_argument("--format", choices=sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS) - {"trig", "nquads"}))
     q.set_defaults(func=cmd_query)
 

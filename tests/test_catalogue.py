@@ -423,3 +423,21 @@ def test_q_valid_on_date(store):
     assert {DECLARATION, "kfid:ruva"} <= valid and "kfid:valideringslyft" not in valid
     earlier = col(run(store, "valid-on-date", date="2021-06-01"), "thing")
     assert "kfid:valideringslyft" in earlier and DECLARATION not in earlier
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_the_command_line_runs_a_catalogue_query_by_name_with_parameters(built_store):
+    import subprocess
+
+    base = [sys.executable, "-m", "graph.cli", "query", "forbund-municipalities",
+            "--store", str(built_store)]
+    done = subprocess.run([*base, "--param", "forbund=kfid:borasregionen-sjuharads-kommunalforbund",
+                           "--format", "csv"], capture_output=True, text=True, timeout=240,
+                          cwd=queries.ROOT, check=True, encoding="utf-8")
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 10 and "Varbergs kommun" in done.stdout  # header, 8 members, 1 adjunct
+    bad = subprocess.run([*base, "--param", "forbund=not an iri"], capture_output=True, text=True,
+                         timeout=240, cwd=queries.ROOT, encoding="utf-8")
+    assert bad.returncode == 2 and "not an IRI" in bad.stderr
