@@ -11,7 +11,7 @@ graphs are exactly the ``named-graph-uri`` graphs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
@@ -36,7 +36,8 @@ class SparqlRequest:
     update: str | None = None
     default_graph: list[str] | None = None
     named_graphs: list[str] | None = None
-    using_graphs: bool = False
+    using: list[str] = field(default_factory=list)  # using-graph-uri
+    using_named: list[str] = field(default_factory=list)  # using-named-graph-uri
     format: str | None = None
     timeout: float | None = None
 
@@ -80,9 +81,8 @@ def parse_request(request: Request, max_bytes: int) -> SparqlRequest:
     if defaults or named:
         out.default_graph = [g.strip() for g in defaults]
         out.named_graphs = [g.strip() for g in named]
-    out.using_graphs = bool(
-        params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri")
-    )
+    out.using = [g.strip() for g in params.getlist("using-graph-uri")]
+    out.using_named = [g.strip() for g in params.getlist("using-named-graph-uri")]
     return out
 
 

@@ -102,3 +102,36 @@ def refused_services(found: Scan, allowed: list[str]) -> list[str]:
     """The SERVICE endpoints of ``found`` that the allow-list does not name (``?var`` for vars)."""
     allowed_set = {a.strip() for a in allowed if a.strip()}
     return [s or "?variable" for s in found.services if s is None or s not in allowed_set]
+
+
+def with_using(update: str, using: list[str], using_named: list[str]) -> str:
+    """The update with the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` as
+    ``USING`` / ``USING NAMED`` clauses before the ``WHERE`` of every DELETE/INSERT operation.
+
+    The IRIs are written by pyoxigraph (``NamedNode``), which refuses anything that is not an IRI.
+    Raises ValueError when the protocol says 400: the update has its own USING or WITH, or uses
+    the ``DELETE WHERE`` short form, which takes no USING.
+    """
+    import pyoxigraph as ox
+
+    clauses = " ".join(
+        [f"USING {ox.NamedNode(g)}" for g in using]
+        + [f"USING NAMED {ox.NamedNode(g)}" for g in using_named]
+    )
+    out, depth, last, previous = [], 0, 0, ""
+    for match in _TOKEN.finditer(update):
+        kind, value = match.lastgroup, match.group()
+        if kind in ("comment", "string"):
+            continue
+        upper = value.upper() if kind == "word" else value
+        if depth == 0 and upper in ("USING", "WITH"):
+            raise ValueError(f"the update has its own {upper}: it conflicts with using-graph-uri")
+        if depth == 0 and upper == "WHERE":
+            if previous == "DELETE":
+                raise ValueError("using-graph-uri cannot apply to the DELETE WHERE short form")
+            out += [update[last : match.start()], clauses, " "]
+            last = match.start()
+        depth += {"{": 1, "}": -1}.get(value, 0) if kind == "other" else 0
+        previous = upper
+    out.append(update[last:])
+    return "".join(out)

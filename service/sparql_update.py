@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from graph.store import GraphStore, QueryError, StoreError
 from service.errors import error_response, server_error
 from service.sparql_protocol import SparqlRequest
+from service.sparql_scan import with_using
 
 bp = Blueprint("sparql_store", __name__)
 
@@ -69,12 +70,12 @@ def run_update(req: SparqlRequest) -> Response:
     denied = authorize()
     if denied is not None:
         return denied
-    if req.using_graphs:
-        return error_response(
-            400,
-            "using-graph-uri / using-named-graph-uri are not supported: use USING in the update",
-        )
     text = req.update or ""
+    if req.using or req.using_named:
+        try:
+            text = with_using(text, req.using, req.using_named)
+        except ValueError as exc:
+            return error_response(400, str(exc))
     response = _write(lambda store: store.update(text), status=200)
     if response.status_code == 200:
         response.set_data("Update applied.\n")

@@ -92,6 +92,26 @@ def test_a_failed_update_changes_nothing(writable, text, says):
     assert not ask(writable, f"<{EX}half> ?p ?o")
 
 
+def test_using_graph_uri_sets_the_update_dataset(writable):
+    text = (
+        f"INSERT {{ GRAPH <{EXG}copies> {{ ?s <{EX}copied> true }} }} "
+        "WHERE { ?s a <http://www.w3.org/ns/org#FormalOrganization> }"
+    )
+    fields = [("update", text), ("using-graph-uri", EXG + "regions")]
+    reply = call(sparql(writable), method="POST", data=form(fields), headers={**FORM, **AUTH})
+    assert reply.status == 200, reply.text
+    query = f"SELECT ?s WHERE {{ GRAPH <{EXG}copies> {{ ?s ?p ?o }} }} ORDER BY ?s"
+    copied = call(sparql(writable), params={"query": query}).json()["results"]["bindings"]
+    assert [b["s"]["value"] for b in copied] == [
+        EX + "region-skane",
+        EX + "region-vastmanland",
+        EX + "vastra-gotalandsregionen",
+    ]
+    conflict = [("update", f"WITH <{EXG}regions> {text}"), ("using-graph-uri", EXG + "regions")]
+    reply = call(sparql(writable), method="POST", data=form(conflict), headers={**FORM, **AUTH})
+    assert reply.status == 400 and "WITH" in reply.text
+
+
 def test_an_update_empties_the_cache(writable):
     query = {"query": f"SELECT ?o WHERE {{ <{EX}cached> <{EX}p> ?o }}"}
     call(sparql(writable), params=query)
