@@ -11,7 +11,7 @@
   data.nodes.forEach(function (n) {
     if (!(n.type in types)) types[n.type] = colours[Object.keys(types).length % colours.length];
     elements.push({ data: { id: n.id, label: n.label, href: n.href, colour: types[n.type],
-                            ego: n.distance === 0 ? 1 : 0 } });
+                            ego: n.distance === 0 ? 1 : 0, distance: n.distance } });
   });
   data.edges.forEach(function (e) {
     elements.push({ data: { id: e.id, source: e.source, target: e.target,
@@ -31,11 +31,10 @@
       { selector: "edge:selected, edge.hover", style: { "label": "data(label)", "line-color": "#d4351c", "width": 3 } },
       { selector: "node.hover", style: { "text-max-width": 400, "font-size": 11, "z-index": 10 } }
     ],
-    layout: data.nodes.length > 60
-      ? { name: "concentric", animate: false, minNodeSpacing: 30,
-          concentric: function (node) { return node.data("ego") ? 10 : 1; } }
-      : { name: "cose", animate: false, nodeRepulsion: function () { return 400000; },
-          idealEdgeLength: function () { return 120; }, randomize: false }
+    // Ego network in rings: the actor in the middle, each further step one ring out.
+    layout: { name: "concentric", animate: false, minNodeSpacing: 36, startAngle: 3 / 2 * Math.PI,
+              concentric: function (node) { return 3 - node.data("distance"); },
+              levelWidth: function () { return 1; } }
   });
   cy.on("mouseover", "node, edge", function (ev) { ev.target.addClass("hover"); ev.target.connectedEdges && ev.target.connectedEdges().addClass("hover"); });
   cy.on("mouseout", "node, edge", function (ev) { ev.target.removeClass("hover"); ev.target.connectedEdges && ev.target.connectedEdges().removeClass("hover"); });
@@ -44,5 +43,19 @@
     var slug = id.split("/id/")[1];
     if (slug) window.location = "/network/" + slug + window.location.search;
   });
+  // A legend of the node colours (the types), as text next to the drawing.
+  var legend = document.createElement("ul");
+  legend.className = "facets network-legend";
+  legend.setAttribute("aria-label", document.documentElement.lang === "sv" ? "Teckenförklaring" : "Legend");
+  var labels = {};
+  data.nodes.forEach(function (n) { labels[n.type] = n.type_label || n.type || "–"; });
+  Object.keys(types).forEach(function (t) {
+    var li = document.createElement("li");
+    var dot = document.createElement("span");
+    dot.className = "dot"; dot.style.background = types[t]; dot.setAttribute("aria-hidden", "true");
+    li.appendChild(dot); li.appendChild(document.createTextNode(" " + labels[t]));
+    legend.appendChild(li);
+  });
+  holder.parentNode.insertBefore(legend, holder.nextSibling);
   window.kgNetwork = cy;
 })();
