@@ -106,10 +106,13 @@ def page(name: str):
         return _html(qf, data, status=400)
     try:
         answer = _answer(qf, bindings)
-    except Refused as exc:
-        return error_response(400, str(exc))
-    except QueryError as exc:
-        return error_response(400, f"the query could not run with these parameters: {exc}")
+    except QueryError as exc:  # Refused included: a SERVICE this endpoint does not allow
+        message = str(exc) if isinstance(exc, Refused) else f"the query could not run: {exc}"
+        if fmt:
+            return error_response(400, message)
+        data = _page_data(qf, raw, bindings, None, lang)
+        data["error"] = message
+        return _html(qf, data, status=400)
     except StoreError as exc:
         return server_error("the store failed while answering the catalogue query", exc)
     data = _page_data(qf, raw, bindings, answer, lang)

@@ -88,6 +88,14 @@ def test_a_bad_parameter_is_a_400_with_the_reason(live_server, path, params, rea
         assert answer.json()["error"]["status"] == 400
 
 
+def test_a_federated_query_is_refused_unless_its_service_is_allowed(live_server):
+    for qf in (q for q in CATALOGUE if q not in LOCAL):  # SERVICE: KG_SERVICE_ALLOWLIST is empty
+        answer = get(live_server, f"/queries/{qf.name}.json")
+        assert answer.status_code == 400 and "KG_SERVICE_ALLOWLIST" in answer.text
+        page = get(live_server, f"/queries/{qf.name}")
+        assert page.status_code == 400 and qf.summary_sv in page.text
+
+
 def test_an_unknown_query_is_a_404(live_server):
     assert get(live_server, "/queries/no-such-query").status_code == 404
     assert get(live_server, "/queries/no-such-query.json").status_code == 404
