@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from graph import queries
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore, QueryError
+from service.browse.data import sort_key
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 NUMERIC = {PREFIXES["xsd"] + t for t in ("integer", "decimal", "double", "float", "int", "long")}
@@ -107,7 +108,7 @@ def options(store: GraphStore, class_iri: str, lang: str) -> list[dict]:
     for item, found in labels.items():
         text = found.get(lang) or found.get("sv") or found.get("") or compact(item)
         out.append({"value": compact(item), "iri": item, "label": text})
-    return sorted(out, key=lambda o: o["label"].casefold())
+    return sorted(out, key=lambda o: sort_key(o["label"]))
 
 
 # --------------------------------------------------------------------------- charts
