@@ -8,7 +8,9 @@ process being gone.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -186,6 +188,37 @@ def test_saturated_endpoint_answers_503_with_retry_after(tmp_path):
             assert int(refused.headers["retry-after"]) > 0
             assert "KG_MAX_CONCURRENT" in refused.text
             assert busy.result().status == 504
+        assert call(sparql(server), params={"query": SIMPLE}).status == 200
+    finally:
+        server.stop()
+
+
+def grandchildren(pid: int) -> list[int]:
+    """Processes two levels below ``pid``: the query workers, forked by the fork server."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    children = {child for child, parent in parents.items() if parent == pid}
+    return [child for child, parent in parents.items() if parent in children]
+
+
+def test_a_worker_that_dies_is_a_logged_500_and_the_endpoint_recovers(tmp_path):
+    log = tmp_path / "server.log"
+    server = start_server(make_store(tmp_path), log, "--workers", "1", "--timeout", "120")
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            running = pool.submit(call, sparql(server), params={"query": EXPLOSIVE})
+            time.sleep(1.0)  # let the only worker get busy with it
+            workers = grandchildren(server.proc.pid)
+            assert len(workers) == 1
+            os.kill(workers[0], signal.SIGKILL)  # a storage fault, as the server sees it
+            reply = running.result()
+        assert reply.status == 500
+        assert "store failed" in reply.text
+        assert "a query worker failed" in log.read_text()  # the cause is logged
         assert call(sparql(server), params={"query": SIMPLE}).status == 200
     finally:
         server.stop()
