@@ -149,3 +149,15 @@ def test_keyboard_reaches_search_through_the_skip_link(page, live_server):
     assert page.evaluate("location.hash") == "#main"
     page.goto(live_server.url + "/id/region-lan-14?lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+@pytest.mark.parametrize("path", [
+    "/?lang=en", "/def", "/class/kf:Municipality?page=2", "/network",
+    "/source/hallbar-kompetensforsorjning-genom-regional-samverkan",
+    "/graph/vastmanland-validering--inledning", "/search?q=validering&type=kf:GovernmentAgency",
+    "/id/finns-inte-i-grafen",
+])
+def test_more_pages_pass_axe(page, live_server, path):
+    page.goto(live_server.url + path)
+    assert axe_violations(page) == []
+    only_local(page, live_server)

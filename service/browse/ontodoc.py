@@ -25,6 +25,8 @@ from service.browse.i18n import license_info
 log = logging.getLogger("kompetensgraf.browse")
 ONTOLOGY_FILE = ROOT / "ontology" / "kompetensgraf.ttl"
 _lock = threading.Lock()
+#: pyLODE's grey badge text is below 4.5:1 on white: darken it (WCAG 2.1 AA).
+ACCESSIBLE_STYLE = "<style>#pylode, #pylode * { color: #595959 !important; }</style>"
 _ENTITY = re.compile(
     r'(<div class="[^"]*entity[^"]*" id=")([^"]+)(">(?:(?!<div class=).)*?<code>'
     + re.escape(DEF)
@@ -85,7 +87,8 @@ def concepts_section(terms: list[dict], license_url: str, license_name: str) -> 
         if t["kind"] in ("skos:Concept", "skos:ConceptScheme")
     )
     banner = (
-        '<nav style="padding:.5rem 1rem;background:#0b3d5c"><a style="color:#fff" href="/">'
+        '<nav style="padding:.5rem 1rem;background:#0b3d5c;color:#fff">'
+        '<a style="color:#fff" href="/">'
         'Kompetensgrafen</a> · <a style="color:#fff" href="/def.ttl">Turtle</a> · '
         f'<a style="color:#fff" rel="license" href="{html.escape(license_url)}">'
         f"{html.escape(license_name)}</a></nav>"
@@ -134,6 +137,8 @@ def pylode_page(app: Flask, cat: Catalog) -> str | None:
                 terms(app.extensions["kg_store"], cat), lic["url"], lic["name"]
             )
             page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
+            page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
+            page = page.replace("</head>", ACCESSIBLE_STYLE + "</head>", 1)
             page = page.replace("</body>", section + "</body>", 1)
         except Exception as exc:  # pyLODE missing or failing: our own page from the graph
             log.warning("pyLODE could not document the ontology (%s); using the fallback", exc)
