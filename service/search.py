@@ -41,6 +41,7 @@ EXCLUDED_TYPES = {
 WEIGHTS = (10.0, 6.0, 1.0, 4.0)  # label, altlabel, description, notation
 MAX_MATCHES = 1000
 PAGE = 25
+MAX_WORDS = 12  # a longer query is cut: the FTS work stays bounded
 _WORD = re.compile(r"\w+\*?")
 
 
@@ -53,7 +54,7 @@ def fold(text: str) -> str:
 def fts_query(text: str, any_word: bool = False) -> str | None:
     """The FTS5 MATCH expression for a user's words: each word as a whole word or a prefix (the
     whole word scores higher), all required (or, with ``any_word``, any of them)."""
-    words = [w.rstrip("*") for w in _WORD.findall(text)]
+    words = [w.rstrip("*") for w in _WORD.findall(text)][:MAX_WORDS]
     words = [w.replace('"', "") for w in words if w]
     joiner = " OR " if any_word else " AND "
     return joiner.join(f'("{w}" OR "{w}"*)' for w in words) if words else None
@@ -241,11 +242,8 @@ def search_page():
 @bp.get("/search/autocomplete")
 def autocomplete():
     text = request.args.get("q", "").strip()
-    limit = (
-        min(max(1, int(request.args.get("limit", 10) or 10)), 50)
-        if request.args.get("limit", "10").isdigit()
-        else 10
-    )
+    raw = request.args.get("limit", "10")
+    limit = min(max(1, int(raw)), 50) if raw.isdigit() else 10
     hits = suggest(text, current_lang(), limit) if text else []
     return jsonify(
         [{k: h[k] for k in ("iri", "label", "type", "type_label", "href")} for h in hits]
