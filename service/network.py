@@ -211,6 +211,8 @@ def network_data(
                 "target": e.target,
                 "source_label": cat.label(e.source, lang),
                 "target_label": cat.label(e.target, lang),
+                "source_href": href(e.source),
+                "target_href": href(e.target),
                 "relation": compact(e.relation),
                 "relation_label": cat.label(e.relation, lang),
                 "role": compact(e.role) if e.role else None,

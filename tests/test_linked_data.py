@@ -129,6 +129,15 @@ def test_entity_page_links_labels_sources_identifiers_and_validity(client):
     assert {"start": "2005", "end": None} == {k: page["validity"][0][k] for k in ("start", "end")}
 
 
+def test_entity_page_lists_relations_with_links_and_sources(client):
+    page = client.get(FYRBODAL + ".json").get_json()
+    membership = next(r for r in page["relations"] if r["relation"] == "org:Membership")
+    assert membership["source_href"] == "/id/kommun-1430"
+    assert membership["sources"][0]["locator"] == "Hela tabellen"
+    html = client.get(FYRBODAL).get_data(as_text=True)
+    assert '<a href="/id/kommun-1430">' in html
+
+
 def test_incoming_links_are_grouped_counted_and_paged(client):
     first = client.get("/id/lan-14.json").get_json()["incoming"]
     group = next(g for g in first if g["property"]["curie"] == "kf:inCounty")
