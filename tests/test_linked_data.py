@@ -187,6 +187,7 @@ def test_every_page_has_a_json_twin_with_licence(client, path):
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
     assert body["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert body["source"]["dataset"] == "https://w3id.org/kompetensgraf/"
     html_path = path.replace(".json", "").replace("/index", "/") or "/"
     html = client.get(html_path).get_data(as_text=True)
     assert 'rel="license"' in html and "CC BY 4.0" in html

@@ -44,6 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Kompetensgrafen (build {build}). Knowledge graph of regional competence supply "
         "and validation. {url}. Data under {license}.",
     },
+    "build": {"sv": "Datat kommer från bygget", "en": "Data from build"},
     "as_json": {"sv": "Sidans data som JSON", "en": "This page's data as JSON"},
     "sources_note": {
         "sv": "Varje uppgift har en källa: dokument och avsnitt.",
@@ -101,6 +102,13 @@ def license_info(url: str) -> dict[str, str]:
     return {"url": url, "name": KNOWN_LICENSES.get(url, url)}
 
 
+def build_of(app: Flask) -> str:
+    """The build the served data comes from (shown in footers and JSON twins)."""
+    store = app.extensions.get("kg_store")
+    info = getattr(store, "info", None) or {}
+    return str(info.get("build_id") or getattr(store, "version", ""))
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_choose_language)
     app.after_request(_remember_language)
@@ -114,4 +122,5 @@ def init_app(app: Flask) -> None:
             "t": t,
             "lang_url": lang_url,
             "kg_license": license_info(app.config.get("KG_LICENSE", "")),
+            "kg_build": build_of(app),
         }

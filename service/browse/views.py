@@ -14,7 +14,7 @@ from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH, compact
 from graph.store import QueryError, StoreError
 from service.browse import data, overview
 from service.browse.catalog import browse_query, get_catalog
-from service.browse.i18n import current_lang, license_info
+from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.rdf import SUFFIXES, description, serialize
 from service.browse.terms import iri_of
 from service.errors import error_response, server_error
@@ -72,6 +72,7 @@ def twin(payload: dict, kind: str) -> dict:
         "license": lic["url"],
         "license_name": lic["name"],
         "provenance": "Every fact names its named graph, source document and locator.",
+        "source": {"dataset": current_app.config["KG_BASE_IRI"], "build": build_of(current_app)},
     }
 
 
