@@ -242,6 +242,12 @@ def test_what_the_strategic_group_does(store):
         {(plain("role"), kf("meetingPlace")), (plain("role"), kf("coordinator"))}
         | {(plain("coordinates"), kf("competenceSupply"))}
         | {(plain("coordinates"), c) for c in COUNCILS.values()}
+        | {
+            (
+                plain("responsible for"),
+                kfid("beredning-och-forankring-strategiska-gruppen-vastra-gotaland"),
+            )
+        }
         | {(plain("member"), m) for m in PARTIES | set(COUNCILS.values())}
     )
 
@@ -288,16 +294,33 @@ def test_the_2010_competence_platform_assignment_per_source(store):
 
 def test_regional_development_strategies(store):
     rows = answer(
-        store, "vgr-strategy-priorities", "strategy", "issuer", "start", "end", "focus", "programme"
+        store,
+        "vgr-strategy-priorities",
+        "strategy",
+        "issuer",
+        "start",
+        "end",
+        "focus",
+        "priority",
+        "programme",
     )
     assert rows == {
-        (kfid("regional-utvecklingsstrategi-region-lan-19"), VASTMANLAND, None, None, None, None),
+        (
+            kfid("regional-utvecklingsstrategi-region-lan-19"),
+            VASTMANLAND,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
         (
             kfid("regional-utvecklingsstrategi-vastra-gotaland-2021-2030"),
             VGR,
             typed("2021", "gYear"),
             typed("2030", "gYear"),
             kf("competenceSupply"),
+            kfid("langsiktig-prioritering-kompetensforsorjning-vastra-gotaland"),
             kfid("programmet-bygga-kompetens"),
         ),
     }
