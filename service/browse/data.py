@@ -35,6 +35,7 @@ FIRST = [
     "rdfs:comment",
 ]
 VALIDITY = {"dct:temporal", "org:memberDuring"}
+DESCRIPTIONS = ("dct:description", "skos:definition", "rdfs:comment")
 INCOMING_PAGE = 20
 INCOMING_CAP = 2000  # the LIMIT in incoming.rq: a hub cannot exhaust the server
 
@@ -150,6 +151,14 @@ def _summaries(props: list[dict], lang: str) -> tuple[list, list, list]:
     return identifiers, matches, validity
 
 
+def _description(props: list[dict], lang: str) -> str | None:
+    """The first description (or definition, or comment) in ``lang``, else in any language."""
+    texts = [v["value"] for p in props if p["property"]["curie"] in DESCRIPTIONS
+             for v in p["values"] if v["value"]["type"] == "literal"]
+    chosen = [t for t in texts if t.get("lang") == lang] or texts
+    return chosen[0]["value"] if chosen else None
+
+
 def incoming(
     store: GraphStore, iri: str, cat: Catalog, lang: str, focus: str | None = None, page: int = 1
 ) -> list[dict]:
@@ -201,6 +210,7 @@ def entity(
         "labels": {k: v for k, v in labels.items() if k},
         "label_fallback": not cat.has_label(iri, lang),
         "alt_labels": cat.alt_labels.get(iri, []),
+        "description": _description(props, lang),
         "types": [link(t, cat, lang) for t in cat.types.get(iri, [])],
         "properties": props,
         "identifiers": identifiers,
