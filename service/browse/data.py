@@ -37,6 +37,7 @@ FIRST = [
 VALIDITY = {"dct:temporal", "org:memberDuring"}
 DESCRIPTIONS = ("dct:description", "skos:definition", "rdfs:comment")
 INCOMING_PAGE = 20
+GRAPH_CAP = 20000  # the LIMIT in graph-content.rq
 INCOMING_CAP = 2000  # the LIMIT in incoming.rq: a hub cannot exhaust the server
 
 
@@ -239,6 +240,7 @@ def describe_graph(store: GraphStore, cat: Catalog, iri: str, lang: str) -> dict
         "source": sources([iri], cat, lang)[0],
         "derived": bool(meta),
         "triples": len(rows),
+        "truncated": len(rows) >= GRAPH_CAP,
         "subjects": [
             {"subject": link(s, cat, lang) if not s.startswith("_:") else {"id": s}, "facts": facts}
             for s, facts in subjects.items()
