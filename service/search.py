@@ -43,6 +43,8 @@ MAX_MATCHES = 1000
 PAGE = 25
 MAX_WORDS = 12  # a longer query is cut: the FTS work stays bounded
 _WORD = re.compile(r"\w+\*?")
+_TERM = re.compile(r"\w+(?:[-:/]\w+)*\*?")
+_JOINED = re.compile(r"\w[-:/]\w")
 
 
 def fold(text: str) -> str:
@@ -51,13 +53,47 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+#: Swedish inflection endings, longest first: "valideringslyftet" finds "Valideringslyft".
+ENDINGS = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ens", "ets", "ans",
+           "en", "et", "na", "ar", "er", "or", "s")
+
+
+def stem(word: str) -> str:
+    """A light Swedish stem: the word less a definite/plural/genitive ending (stem ≥ 5 letters)."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 5:
+            return word[: -len(ending)]
+    return word
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query (``*`` and quotes dropped). Codes joined by ``-`` or ``:``
+    (``SE-O``, ``232100-0131``, ``2010:630``) stay one term, matched as a phrase; a genitive
+    ``:s`` (``GR:s``) is dropped."""
+    words = []
+    for token in _TERM.findall(text.replace('"', " ")):
+        token = re.sub(r":s$", "", token.rstrip("*"))
+        if token:
+            words.append(token)
+    longer = [w for w in words if len(w) > 1]
+    return (longer or words)[:MAX_WORDS]
+
+
 def fts_query(text: str, any_word: bool = False) -> str | None:
     """The FTS5 MATCH expression for a user's words: each word as a whole word or a prefix (the
-    whole word scores higher), all required (or, with ``any_word``, any of them)."""
-    words = [w.rstrip("*") for w in _WORD.findall(text)][:MAX_WORDS]
-    words = [w.replace('"', "") for w in words if w]
+    whole word scores higher) or its stem as a prefix; all required (or, with ``any_word``, any)."""
+    terms = []
+    for word in query_words(text):
+        if _JOINED.search(word):  # a code: its parts as one phrase
+            terms.append('"' + " ".join(_WORD.findall(word)) + '"')
+            continue
+        forms = [f'"{word}"', f'"{word}"*']
+        root = stem(fold(word))
+        if root != fold(word) and f"{word}*" not in text:  # an explicit prefix is kept as given
+            forms.append(f'"{root}"*')
+        terms.append("(" + " OR ".join(forms) + ")")
     joiner = " OR " if any_word else " AND "
-    return joiner.join(f'("{w}" OR "{w}"*)' for w in words) if words else None
+    return joiner.join(terms) if terms else None
 
 
 class SearchIndex:
@@ -105,19 +141,22 @@ class SearchIndex:
                 "ORDER BY 2 LIMIT ?",
                 (*WEIGHTS, query, MAX_MATCHES),
             ).fetchall()
-        wanted = fold(text.replace("*", ""))
-        words = set(_WORD.findall(wanted))
+        words = {fold(w) for w in query_words(text)}
+        wanted = " ".join(fold(w) for w in query_words(text))
+        stemmed = " ".join(stem(fold(w)) for w in query_words(text))
+        roots = {stem(w) for w in words}
         ranked = []
         for iri, score in rows:
             names = [fold(n) for n in self.cat.labels.get(iri, {}).values()]
             alts = [fold(a) for a in self.cat.alt_labels.get(iri, [])]
+            name_words = {w for n in names + alts for w in _WORD.findall(n)}
             if wanted in alts:
                 tier = 0  # the query is this thing's abbreviation
-            elif wanted in names:
-                tier = 1  # the query is this thing's name
-            elif any(n.startswith(wanted) for n in names):
+            elif wanted in names or stemmed in names:
+                tier = 1  # the query is this thing's name (perhaps inflected)
+            elif any(n.startswith(wanted) or n.startswith(stemmed) for n in names):
                 tier = 2
-            elif words <= {w for n in names + alts for w in _WORD.findall(n)}:
+            elif words <= name_words or roots <= {stem(w) for w in name_words}:
                 tier = 3  # every word of the query is a whole word of a name
             else:
                 tier = 4
@@ -156,6 +195,9 @@ class SearchIndex:
 
     def search(self, text: str, lang: str, type_curie: str | None = None, page: int = 1) -> dict:
         matches = self._matches(text)
+        relaxed = not matches and len(query_words(text)) > 1
+        if relaxed:  # nothing has every word: show what has some of them, and say so
+            matches = self._matches(text, any_word=True)
         facets = Counter(compact(t) for iri, _ in matches for t in self.cat.types.get(iri, []))
         if type_curie:
             matches = [
@@ -169,6 +211,7 @@ class SearchIndex:
         return {
             "query": text,
             "type": type_curie,
+            "relaxed": relaxed,
             "total": len(matches),
             "truncated": len(matches) >= MAX_MATCHES,
             "page": page,

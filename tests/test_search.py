@@ -97,7 +97,9 @@ def test_search_page_renders_results_and_facets(client):
 def test_empty_and_odd_queries_are_harmless(client):
     assert search(client, "")["results"] == []
     assert search(client, '"*) OR NEAR(')["total"] >= 0
-    assert fts_query('a"b OR') == '("a" OR "a"*) AND ("b" OR "b"*) AND ("OR" OR "OR"*)'
+    assert fts_query('a"b') == '("a" OR "a"*) AND ("b" OR "b"*)'  # words only, quoted
+    assert fts_query("NEAR(x) OR y") == '("NEAR" OR "NEAR"*) AND ("OR" OR "OR"*)'
+
 
 
 def test_autocomplete_is_a_json_list(client):
@@ -109,6 +111,25 @@ def test_autocomplete_is_a_json_list(client):
     assert items[0]["label"] == "Fyrbodals kommunalförbund"
     raw = client.get("/search/autocomplete?q=f%C3%A4rg").get_data(as_text=True)
     assert "Färgelanda kommun" in raw
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Fyrbodals", "fyrbodals-kommunalforbund"),                      # genitive
+    ("kompetensrådet", "kompetensrad-fyrbodal"),                     # definite form
+    ("testavsiktsförklaringen", "test-avsiktsforklaring"),
+    ("GR:s", "goteborgsregionens-kommunalforbund"),                  # abbreviation in genitive
+])
+def test_swedish_inflections_find_the_base_form(client, query, expected):
+    assert first(client, query) == ID + expected
+
+
+def test_codes_are_searchable_and_no_hit_relaxes_to_any_word(client):
+    assert first(client, "222000-1040") == ID + "fyrbodals-kommunalforbund"  # organisationsnummer
+    assert first(client, "1439") == ID + "kommun-1439"  # kommunkod
+    relaxed = search(client, "orgnr 222000-1040")
+    assert relaxed["relaxed"] is True
+    assert relaxed["results"][0]["iri"] == ID + "fyrbodals-kommunalforbund"
+    assert search(client, "fyrbodal")["relaxed"] is False
 
 
 def test_fold():

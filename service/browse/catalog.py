@@ -23,6 +23,10 @@ RDFS, SKOS, DCT, FOAF = PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["dct"], PRE
 #: Which label-like property wins for the display name (lower is better).
 LABEL_RANK = {SKOS + "prefLabel": 0, RDFS + "label": 1, DCT + "title": 2, FOAF + "name": 3}
 
+#: Identifier properties (sub-properties of skos:notation): codes, searchable like notations.
+CODE_PROPERTIES = {PREFIXES["kf"] + n for n in ("lanskod", "kommunkod", "orgnr", "nuts3",
+                                                 "iso31662", "esfDiarienummer", "sfsNumber")} | {
+    PREFIXES["eli"] + "id_local"}
 #: Labels for the terms of reused vocabularies that the store does not label itself.
 BUILTIN_LABELS: dict[str, tuple[str, str]] = {
     "rdf:type": ("typ", "type"),
@@ -135,7 +139,7 @@ def build_catalog(store: GraphStore) -> Catalog:
             if lit.value not in cat.alt_labels[s]:
                 cat.alt_labels[s].append(lit.value)
             continue
-        if p == SKOS + "notation":
+        if p == SKOS + "notation" or p in CODE_PROPERTIES:
             cat.notations[s].append(lit.value)
             continue
         lang = (lit.language or "").split("-")[0]
