@@ -94,6 +94,7 @@ class KF(DefinedNamespace):
     competenceSupply: URIRef
     complements: URIRef
     concerns: URIRef
+    contributor: URIRef
     coordinates: URIRef
     coordinator: URIRef
     countyActors: URIRef
@@ -140,6 +141,7 @@ class KF(DefinedNamespace):
     matching: URIRef
     meetingPlace: URIRef
     memberRole: URIRef
+    ministries: URIRef
     modelOwner: URIRef
     municipalEducationProviders: URIRef
     municipalities: URIRef
@@ -154,6 +156,7 @@ class KF(DefinedNamespace):
     participantRole: URIRef
     participation: URIRef
     partner: URIRef
+    party: URIRef
     popularEducation: URIRef
     privateEducationProviders: URIRef
     processLeader: URIRef
@@ -161,6 +164,7 @@ class KF(DefinedNamespace):
     projectManager: URIRef
     projectOwner: URIRef
     recipient: URIRef
+    recipientRole: URIRef
     regionalAuthorityOf: URIRef
     regionalDevelopment: URIRef
     regionalDevelopmentActors: URIRef
@@ -172,6 +176,7 @@ class KF(DefinedNamespace):
     runs: URIRef
     sfsNumber: URIRef
     signatory: URIRef
+    statedCount: URIRef
     statedModelCount: URIRef
     statedParticipantCount: URIRef
     statedRoleCount: URIRef

@@ -94,7 +94,7 @@ def test_file_parses_as_turtle(path: Path):
 def test_ontology_header():
     g = terms_graph()
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
-    assert (ONTOLOGY_IRI, OWL.versionIRI, URIRef("https://w3id.org/kompetensgraf/def/0.1.0")) in g
+    assert (ONTOLOGY_IRI, OWL.versionIRI, URIRef("https://w3id.org/kompetensgraf/def/0.2.0")) in g
     assert g.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
     assert (
         ONTOLOGY_IRI,
@@ -152,20 +152,28 @@ def test_every_name_in_the_contract_exists():
     assert missing == []
 
 
-def test_only_class_axioms_are_stated_about_reused_vocabularies():
-    """No domains, ranges or new labels for terms we do not own (only restated subclass axioms)."""
+def test_only_class_axioms_and_labels_are_stated_about_reused_vocabularies():
+    """No domains, ranges or types for terms we do not own: only restated subclass axioms and
+    display labels, and a reused term that gets a label gets exactly one in Swedish and English."""
     g = rdflib.Graph()
     for path in ontology_files():
         g.parse(path, format="turtle")
+    reused = {s for s in g.subjects() if isinstance(s, URIRef) and not s.startswith(str(KF))}
+    reused.discard(ONTOLOGY_IRI)
     foreign = sorted(
         f"{s} {p}"
-        for s, p, _ in g
-        if isinstance(s, URIRef)
-        and not s.startswith(str(KF))
-        and s != ONTOLOGY_IRI
-        and p != RDFS.subClassOf
+        for s in reused
+        for p in g.predicates(s)
+        if p not in (RDFS.subClassOf, RDFS.label)
     )
     assert foreign == []
+    badly_labelled = sorted(
+        str(s)
+        for s in reused
+        if (labels := list(g.objects(s, RDFS.label)))
+        and sorted(str(getattr(lbl, "language", None)) for lbl in labels) != ["en", "sv"]
+    )
+    assert badly_labelled == []
 
 
 # --- SKOS schemes ---------------------------------------------------------------------------
