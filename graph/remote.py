@@ -14,12 +14,14 @@ Engine differences handled here (see the README, "Running on an existing SPARQL 
 
 * the union default graph: with ``dataset="auto"`` the store checks once whether the engine's
   default graph already is the union of the named graphs (``oxigraph serve
-  --union-default-graph``); if not, or if the engine keeps system graphs (Virtuoso), every query
-  without a ``FROM`` of its own is sent with ``default-graph-uri`` and ``named-graph-uri`` listing
-  the visible named graphs;
-* system graphs (``hidden_graphs`` prefixes, Virtuoso's by default) are never listed or queried;
+  --union-default-graph``; Virtuoso's always is); if not, every query without a ``FROM`` of its
+  own is sent with ``default-graph-uri`` and ``named-graph-uri`` listing the named graphs;
+* Virtuoso's system graphs: listed nowhere (``hidden_graphs``); made private to the query user
+  in the engine (README), since Virtuoso answers wrongly under dataset lists or exclusions;
+* Virtuoso echoes every dataset parameter as a response header: datasets go as its pragmas;
 * DESCRIBE: Virtuoso is asked for the concise bounded description, as Oxigraph gives;
-* Virtuoso's "anytime" partial answers and row caps are errors, never silently short results.
+* Virtuoso's "anytime" partial answers and cost-estimate refusals are timeouts (``StoreTimeout``),
+  never silently short results; its blank node labels (``nodeID://…``) are made N-Triples-safe.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import math
 import re
 import threading
@@ -49,6 +52,8 @@ from graph.remote_text import (
     query_form,
 )
 from graph.store import GraphStore, QueryError, QueryResult, StoreError, StoreTimeout
+
+log = logging.getLogger("kompetensgraf.remote")
 
 #: Graphs an engine keeps for itself (Virtuoso's schemas, LDP, service description, DAV).
 VIRTUOSO_SYSTEM_GRAPHS = (
@@ -281,25 +286,25 @@ class RemoteStore(GraphStore):
         return _as_solutions(body, ctype)
 
     def _dataset(self, text, default_graph, named_graphs) -> dict[str, list[str]]:
+        """The protocol's dataset parameters (Virtuoso gets them as ``define input:…``)."""
         if default_graph is not None:
             default = [g for g in default_graph if g not in ("", "default")] or [NO_GRAPH]
             named = list(named_graphs) if named_graphs is not None else []
             return {"default-graph-uri": default, "named-graph-uri": named or [NO_GRAPH]}
         if named_graphs is not None:
-            return {
-                "default-graph-uri": self._default_union(),
-                "named-graph-uri": list(named_graphs) or [NO_GRAPH],
-            }
-        if has_own_dataset(text) or self._union_mode() == "union":
+            return {**self._union(named=False), "named-graph-uri": list(named_graphs) or [NO_GRAPH]}
+        return {} if has_own_dataset(text) else self._union(named=True)
+
+    def _union(self, named: bool) -> dict[str, list[str]]:
+        """The default graph as the union of the visible graphs (and ``GRAPH ?g`` over them)."""
+        if self._union_mode() == "union":
             return {}
         graphs = self.named_graphs() or [NO_GRAPH]
-        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
-
-    def _default_union(self) -> list[str]:
-        return [] if self._union_mode() == "union" else (self.named_graphs() or [NO_GRAPH])
+        return {"default-graph-uri": graphs, **({"named-graph-uri": graphs} if named else {})}
 
     def _union_mode(self) -> str:
-        """``union`` when the engine's own default graph is the union of exactly our graphs."""
+        """``union`` when the engine's own default graph is the union of the graphs (Oxigraph
+        with ``--union-default-graph``, Virtuoso), ``explicit`` (queries list them) otherwise."""
         if self.dataset != "auto":
             return self.dataset
         if self._mode is None:
@@ -307,8 +312,18 @@ class RemoteStore(GraphStore):
         return self._mode or "explicit"
 
     def _probe_union(self) -> str | None:
+        if self.is_virtuoso:
+            # Its default graph is the union of all graphs the user may read. A dataset that lists
+            # or excludes graphs misleads its optimiser (empty answers, refused cost estimates),
+            # so its system graphs are made private instead (README).
+            if len(self._all_graphs()) != len(self.named_graphs()):
+                log.warning(
+                    "Virtuoso shows its system graphs to the service's user: they are part of "
+                    "the default graph until they are made private (README, Virtuoso)"
+                )
+            return "union"
         if len(self._all_graphs()) != len(self.named_graphs()):
-            return "explicit"  # the engine keeps graphs of its own (Virtuoso)
+            return "explicit"  # graphs of the engine's own: list ours
         text = (
             "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
             "FILTER(!isBlank(?s) && !isBlank(?o)) } LIMIT 1"
@@ -505,6 +520,13 @@ def _message(exc: urllib.error.HTTPError) -> str:
 
 
 def _as_solutions(body: bytes, ctype: str) -> QueryResult:
+    tail = body.rstrip()[-300:]
+    if ctype.endswith("json") and not tail.endswith(b"}"):
+        # Oxigraph server streams its answer and, when it stops (its --timeout-s) or fails half
+        # way, ends the stream with the error text: never a short answer.
+        message = tail.decode("utf-8", "replace").rsplit("}", 1)[-1].strip()
+        kind = QueryTimeout if "timeout" in message.lower() else StoreError
+        raise kind(f"the SPARQL engine broke off its answer: {message}")
     try:
         fmt = ox.QueryResultsFormat.from_media_type(ctype) or ox.QueryResultsFormat.JSON
         if fmt == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
@@ -539,7 +561,9 @@ def _as_triples(body: bytes, ctype: str) -> ox.QueryTriples:
             for t in ox.parse(body, format=fmt)
         )
     except (SyntaxError, ValueError) as exc:
-        raise StoreError(f"unreadable RDF from the SPARQL engine ({ctype}): {exc}") from exc
+        broke_off = "timeout" in body[-300:].decode("utf-8", "replace").lower()
+        kind = QueryTimeout if broke_off else StoreError
+        raise kind(f"unreadable RDF from the SPARQL engine ({ctype}): {exc}") from exc
     return memory.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 

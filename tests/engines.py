@@ -129,7 +129,7 @@ def start_oxigraph(workdir: Path, port: int) -> Engine:
                 f"127.0.0.1:{port}",
                 "--union-default-graph",
                 "--timeout-s",
-                "30",
+                "60",  # stops what a client gave up on
             ],
             stdout=handle,
             stderr=subprocess.STDOUT,
@@ -191,6 +191,7 @@ def start_virtuoso(workdir: Path, sql_port: int, http_port: int) -> Engine:
     base = f"http://127.0.0.1:{http_port}"
     _wait(base + "/sparql?query=ASK%7B%7D", proc, log)
     user, password = VIRTUOSO_DBA
+    _private_system_graphs(base + "/sparql", sql_port, log)
     env = {"KG_ENDPOINT_USER": user, "KG_ENDPOINT_PASSWORD": password, "KG_ENDPOINT_AUTH": "digest"}
     return Engine(
         "virtuoso",
@@ -201,3 +202,39 @@ def start_virtuoso(workdir: Path, sql_port: int, http_port: int) -> Engine:
         log,
         env,
     )
+
+
+PRIVATE_GRAPHS = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
+
+
+def virtuoso_privacy_sql(graphs: list[str]) -> str:
+    """Virtuoso's graph-level security, as the README recommends: its own graphs become private,
+    so that the anonymous query user ("nobody") reads only data graphs."""
+    lines = [f"DB.DBA.RDF_GRAPH_GROUP_CREATE ('{PRIVATE_GRAPHS}', 1);"]
+    lines += [f"DB.DBA.RDF_GRAPH_GROUP_INS ('{PRIVATE_GRAPHS}', '{g}');" for g in graphs]
+    lines += ["DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);",  # private graphs: nothing
+              "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1, 0);"]  # other graphs: read
+    return " ".join(lines)
+
+
+def _private_system_graphs(query_url: str, sql_port: int, log: Path) -> None:
+    """Every graph of a fresh database is Virtuoso's own: make them all private."""
+    import json
+    import urllib.parse
+
+    text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    url = query_url + "?" + urllib.parse.urlencode({"query": text})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        rows = json.loads(response.read())["results"]["bindings"]
+    graphs = [row["g"]["value"] for row in rows]
+    if any("'" in g for g in graphs):
+        raise RuntimeError(f"unexpected system graph names: {graphs}")
+    user, password = VIRTUOSO_DBA
+    sql = "exec=" + virtuoso_privacy_sql(graphs)
+    done = subprocess.run(["isql-vt", f"127.0.0.1:{sql_port}", user, password, sql],
+                          capture_output=True, text=True, timeout=120)
+    with log.open("a") as out:
+        out.write(done.stdout + done.stderr)
+    if done.returncode != 0 or "Error" in done.stdout + done.stderr:
+        raise RuntimeError(f"could not make Virtuoso's graphs private:\n{done.stdout}{done.stderr}")
