@@ -15,6 +15,7 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import start_server
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, SPARQLWrapper
 
@@ -101,3 +102,31 @@ def test_a_query_past_the_time_limit_is_a_504_on_every_backend(backend_server):
         urllib.request.urlopen(request, timeout=120)
     assert caught.value.code == 504
     caught.value.close()
+
+
+@pytest.mark.parametrize("name", ["oxigraph", "virtuoso"])
+def test_updates_through_the_service_reach_the_engine(name, request, built_store, tmp_path):
+    engine = request.getfixturevalue(f"{name}_engine")
+    token = f"test-token-{name}"  # a throw-away value for this loopback server, not a secret
+    server = start_server(built_store, tmp_path / "server.log", *engine.cli_options(),
+                          env={**engine.env, "KG_UPDATE_TOKEN": token})
+    graph = "https://w3id.org/kompetensgraf/graph/test-uppdatering-via-tjansten"
+    update = f'INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:a> <urn:x:b> "ändrad"@sv }} }}'
+
+    def post(headers):
+        body = urllib.parse.urlencode({"update": update}).encode()
+        req = urllib.request.Request(server.url + "/sparql", data=body, headers=headers)
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return response.status
+
+    try:
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            post({})
+        assert caught.value.code == 401
+        caught.value.close()
+        assert post({"Authorization": f"Bearer {token}"}) in (200, 204)
+        assert json.loads(get(server, 'ASK { ?s <urn:x:b> "ändrad"@sv }'))["boolean"] is True
+        assert graph in engine.open().named_graphs()
+    finally:
+        engine.open(read_only=False).remove_graph(graph)
+        server.stop()
