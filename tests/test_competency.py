@@ -374,8 +374,89 @@ def test_who_takes_part_in_the_subregional_councils(store):
             for who in (kf("educationProviders"), kf("labourMarketParties"))
         }
         expected |= {(council, who, kf("participantRole"), actors) for who in not_parties}
-        expected |= {(council, who, kf("partner"), parts) for who in contributors}
+        expected |= {(council, who, kf("contributor"), parts) for who in contributors}
     assert rows == expected
+
+
+def test_who_receives_the_assessments_of_competence_needs(store):
+    rows = answer(store, "assessment-recipients", "work", "recipient", "g")
+    work = kfid("kunskapsunderlag-kompetensbehov-vastra-gotaland")
+    parts = kfg(
+        "avsiktsforklaring-2022--viktiga-delar-i-samverkan-for-regional-kompetensforsorjning"
+    )
+    assert rows == {(work, kf("municipalities"), parts), (work, kf("theState"), parts)}
+
+
+def test_every_stated_count_with_its_property_and_graph(store):
+    rows = answer(store, "stated-counts", "thing", "property", "count", "g")
+    integer = lambda n: typed(str(n), "integer")  # noqa: E731
+    section = "avsiktsforklaring-2022--{}".format
+    article = "vastmanland-validering--{}".format
+    assert rows == {
+        (
+            kfid("beredning-och-forankring-strategiska-gruppen-vastra-gotaland"),
+            kf("statedCount"),
+            integer(49),
+            kfg(section("viktiga-delar-i-samverkan-for-regional-kompetensforsorjning")),
+        ),
+        (
+            kfid("regional-utvecklingsstrategi-vastra-gotaland-2021-2030"),
+            kf("statedCount"),
+            integer(4),
+            kfg(section("starkta-forutsattningar-att-prioritera-kompetensforsorjningsarbetet")),
+        ),
+        (
+            kfid("erfarenheter-fran-sju-regioner-validering"),
+            kf("statedCount"),
+            integer(7),
+            kfg(article("bygga-regional-struktur-for-validering")),
+        ),
+        (
+            kfid("kompetensplan-region-lan-19"),
+            kf("statedCount"),
+            integer(3),
+            kfg(article("enskilda-aktorer-kan-inte-gora-det-sjalva")),
+        ),
+        (
+            kfid("utvecklingsprojekt-kompetensplattformar-2013-2017"),
+            kf("statedCount"),
+            integer(40),
+            kfg("fact-regionala-kompetensplattformar"),
+        ),
+        (
+            kfid("valideringslyft"),
+            kf("statedParticipantCount"),
+            integer(23),
+            kfg(article("enskilda-aktorer-kan-inte-gora-det-sjalva")),
+        ),
+        (
+            kfid("valideringslyft"),
+            kf("statedParticipantCount"),
+            integer(21),
+            kfg("fact-myh-valideringslyft-uppstart-genomforandefas-2021"),
+        ),
+        (
+            kfid("uppfoljning-branschvalidering-2018"),
+            kf("statedModelCount"),
+            integer(21),
+            kfg("fact-valideringsdelegation-se-mojligheterna-till-branschvalidering-okar"),
+        ),
+        (
+            kfid("uppfoljning-branschvalidering-2018"),
+            kf("statedRoleCount"),
+            integer(56),
+            kfg("fact-valideringsdelegation-se-mojligheterna-till-branschvalidering-okar"),
+        ),
+    }
+
+
+def test_the_approximate_count_says_so(store):
+    notes = {
+        row[0].value
+        for row in answer(store, "stated-counts", "note", "thing")
+        if row[1] == kfid("utvecklingsprojekt-kompetensplattformar-2013-2017")
+    }
+    assert len(notes) == 1 and "approximate" in notes.pop().lower()
 
 
 def test_background_of_the_declaration(store):
@@ -441,6 +522,15 @@ def test_where_validation_happens_according_to_the_vastmanland_article(store):
     rows = answer(store, "validation-settings-vastmanland", "setting", "g")
     graph = kfg("vastmanland-validering--bygga-regional-struktur-for-validering")
     assert rows == {(kf("adultEducationSetting"), graph), (kf("industryModelSetting"), graph)}
+
+
+def test_validation_and_competence_supply_span_ministries_and_agencies(store):
+    rows = answer(store, "validation-responsibility-spread", "category", "categoryClass", "g")
+    graph = kfg("vastmanland-validering--bygga-regional-struktur-for-validering")
+    assert rows == {
+        (kf("ministries"), kf("Ministry"), graph),
+        (kf("governmentAgenciesCompetenceSupply"), kf("GovernmentAgency"), graph),
+    }
 
 
 def test_roles_region_vastmanland_takes(store):
