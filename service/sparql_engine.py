@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import queue
+import select
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from graph.store import GraphStore, QueryError, StoreError, StoreTimeout
 from service.sparql_results import Answer, Job, evaluate
-from service.sparql_worker import worker_main
+from service.sparql_worker import answer_of, job_message, worker_main
 
 log = logging.getLogger("kompetensgraf.sparql")
 
@@ -81,6 +83,13 @@ class _Worker:
     conn: object
     store_dir: Path
     pid: int = 0
+    #: the answer pipe and the process sentinel (readable when it ends), in one ``poll``
+    poller: select.poll | None = None
+
+    def dead_or_confused(self) -> bool:
+        """An idle worker has nothing to say: anything readable means it ended (or misbehaves).
+        One ``poll(0)`` system call, cheaper than ``Process.is_alive``."""
+        return bool(self.poller.poll(0)) if self.poller is not None else True
 
 
 class ProcessEngine(QueryEngine):
@@ -124,7 +133,10 @@ class ProcessEngine(QueryEngine):
         )
         process.start()
         child.close()
-        worker = _Worker(process, parent, store_dir)
+        poller = select.poll()
+        poller.register(parent.fileno(), select.POLLIN)
+        poller.register(process.sentinel, select.POLLIN)
+        worker = _Worker(process, parent, store_dir, poller=poller)
         with self._lock:
             self._workers.add(worker)
         if not parent.poll(START_TIMEOUT):
@@ -215,7 +227,7 @@ class ProcessEngine(QueryEngine):
                 worker = self._idle.get(timeout=max(0.0, remaining))
             except queue.Empty:
                 raise EngineBusy("no query worker became free in time") from None
-            if worker.store_dir == self._dir and worker.process.is_alive():
+            if worker.store_dir == self._dir and not worker.dead_or_confused():
                 return worker
             self._retire(worker)
             self._replace_later()
@@ -225,10 +237,12 @@ class ProcessEngine(QueryEngine):
             self.start()
         worker = self._acquire(timeout)
         try:
-            worker.conn.send(job)
-            ready = worker.conn.poll(timeout)
+            worker.conn.send(job_message(job))
+            # ready when the answer arrives or the worker ends (then recv raises EOFError)
+            ready = worker.poller.poll(min(math.ceil(timeout * 1000), 2**31 - 1))
             if ready:
-                kind, value = worker.conn.recv()
+                message = worker.conn.recv()
+                kind, value = message[0], answer_of(worker.conn, message)
         except (EOFError, OSError) as exc:
             self._retire(worker)
             self._replace_later()

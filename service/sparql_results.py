@@ -139,6 +139,9 @@ def _json_term(term) -> dict:
 
 
 _dumps = json.dumps
+# What json.dumps(str) writes, without its per-call encoder set-up (the C functions it calls)
+_str = json.encoder.encode_basestring  # ensure_ascii=False
+_ascii = json.encoder.encode_basestring_ascii  # ensure_ascii=True
 XSD_STRING = ox.NamedNode(XSD + "string")
 
 
@@ -146,12 +149,12 @@ def _json_fragment(term) -> str:
     """One term as SPARQL JSON, written directly (the hot path of most answers)."""
     kind = type(term)
     if kind is ox.NamedNode:
-        return '{"type":"uri","value":' + _dumps(term.value, ensure_ascii=False) + "}"
+        return '{"type":"uri","value":' + _str(term.value) + "}"
     if kind is ox.Literal:
-        value = _dumps(term.value, ensure_ascii=False)
+        value = _str(term.value)
         if term.language:
             return (
-                '{"type":"literal","value":' + value + ',"xml:lang":' + _dumps(term.language) + "}"
+                '{"type":"literal","value":' + value + ',"xml:lang":' + _ascii(term.language) + "}"
             )
         if term.datatype == XSD_STRING:
             return '{"type":"literal","value":' + value + "}"
@@ -159,14 +162,14 @@ def _json_fragment(term) -> str:
             '{"type":"literal","value":'
             + value
             + ',"datatype":'
-            + _dumps(term.datatype.value)
+            + _ascii(term.datatype.value)
             + "}"
         )
     return _dumps(_json_term(term), ensure_ascii=False)
 
 
 def _json_rows(names, rows, truncated, max_rows) -> bytes:
-    keys = [_dumps(n, ensure_ascii=False) + ":" for n in names]
+    keys = [_str(n) + ":" for n in names]
     seen: dict = {}  # the same term (a predicate, a graph) recurs: write it once
     out = []
     for row in rows:
