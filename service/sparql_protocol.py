@@ -12,6 +12,7 @@ graphs are exactly the ``named-graph-uri`` graphs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
@@ -90,9 +91,16 @@ def _post_params(request: Request, max_bytes: int):
     mimetype = request.mimetype
     try:
         if mimetype == FORM:
-            form = request.form
+            # what werkzeug's form parser does, without its per-request parser set-up
+            body = request.get_data(cache=True)
+            try:
+                pairs = parse_qsl(
+                    body.decode(), keep_blank_values=True, errors="werkzeug.url_quote"
+                )
+            except ValueError:  # as werkzeug: a form that cannot be read is an empty one
+                pairs = []
             params = MultiDict(list(request.args.items(multi=True)))
-            for key, value in form.items(multi=True):
+            for key, value in pairs:
                 params.add(key, value)
             return params, None, None
         if mimetype in (QUERY_TYPE, UPDATE_TYPE):
