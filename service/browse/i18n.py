@@ -76,6 +76,8 @@ def lang_url(code: str) -> str:
 
 
 def _choose_language() -> None:
+    if request.blueprint in ("sparql", "sparql_store"):  # machine endpoints: no UI text
+        return
     wanted = request.args.get("lang", "").lower()
     if wanted in LANGS:
         g.kg_lang = wanted
