@@ -50,6 +50,7 @@ from graph.remote_text import (
     first_keyword,
     has_own_dataset,
     query_form,
+    strict_is_iri,
 )
 from graph.store import GraphStore, QueryError, QueryResult, StoreError, StoreTimeout
 
@@ -64,10 +65,21 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "urn:activitystreams-owl:map",
     "urn:core:services:sparql",
 )
+#: The exact names of Virtuoso's own graphs in a fresh database (see _without_system_graphs).
+SYSTEM_GRAPHS = frozenset(
+    {
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://localhost:8890/sparql",
+        "http://localhost:8890/DAV/",
+    }
+)
 #: Where ``build --target`` stages graphs before it publishes them (never shown to users).
 STAGING = "urn:x-kompetensgraf:staging:"
 #: Stands for "no graph" in a dataset, since an empty parameter list means "the engine's default".
 NO_GRAPH = "urn:x-kompetensgraf:no-graph"
+#: At most this many statements about blank nodes are copied to answer a blank-node binding.
+BLANK_NODE_LIMIT = 200_000
 
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 
@@ -162,6 +174,7 @@ class RemoteStore(GraphStore):
         self._lock = threading.Lock()
         self._changes = 0
         self._mode: str | None = None
+        self._blank_nodes: tuple[str, GraphStore] | None = None
         self._local = threading.local()
         self._cache: dict[str, tuple[float, object]] = {}
         handlers = []
@@ -246,6 +259,8 @@ class RemoteStore(GraphStore):
         self, text: str, accept: str, params: Mapping[str, list[str]], form: str = ""
     ) -> tuple[bytes, str]:
         form = form or query_form(text)
+        if self.engine.lower().startswith("virtuoso"):
+            text = strict_is_iri(text)
         if params and self.engine.lower().startswith("virtuoso"):
             # Virtuoso echoes each dataset parameter as a response header, and over 100 headers
             # break HTTP clients: the same dataset as Virtuoso's own pragmas.
@@ -266,6 +281,13 @@ class RemoteStore(GraphStore):
 
     # GraphStore ---------------------------------------------------------------------------
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None):
+        if substitutions and any(isinstance(t, ox.BlankNode) for t in substitutions.values()):
+            return self._blank_node_store().query(
+                sparql,
+                substitutions=substitutions,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+            )
         text = bind_values(sparql, substitutions or {})
         form = query_form(text)
         virtuoso = self.is_virtuoso  # known before the first query: it gets the timeout parameter
@@ -277,6 +299,29 @@ class RemoteStore(GraphStore):
             return _as_triples(body, ctype)
         body, ctype = self._raw_query(text, "application/sparql-results+json", params)
         return _as_solutions(body, ctype)
+
+    def _blank_node_store(self) -> GraphStore:
+        """SPARQL cannot name a stored blank node, so a query with one bound is answered from a
+        local copy of the statements *about* blank nodes (periods, amounts, …: what the browser
+        follows), fetched once per store version. Labels are the engine's own, as in every
+        answer, so the node found in one answer is the node bound here."""
+        from graph.store import EmbeddedStore
+
+        version = self.version
+        cached = self._blank_nodes
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s)) }"
+        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in self._select(text)]
+        if len(quads) > BLANK_NODE_LIMIT:
+            raise QueryError(
+                f"this engine holds {len(quads)} statements about blank nodes, more than can be "
+                f"copied to bind one ({BLANK_NODE_LIMIT}): ask with the node's IRI or a pattern"
+            )
+        local = EmbeddedStore()
+        local.raw.extend(quads)
+        self._blank_nodes = (version, local)
+        return local
 
     def _select(self, text: str, dataset: bool = True, **kwargs) -> QueryResult:
         params = self._dataset(text, None, None) if dataset else {}
@@ -531,18 +576,34 @@ def _as_solutions(body: bytes, ctype: str) -> QueryResult:
         fmt = ox.QueryResultsFormat.from_media_type(ctype) or ox.QueryResultsFormat.JSON
         if fmt == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
             body = _plain_bnodes(body)
+        if fmt == ox.QueryResultsFormat.JSON and any(g.encode() in body for g in SYSTEM_GRAPHS):
+            body = _without_system_graphs(body)
         return ox.parse_query_results(body, format=fmt)
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"unreadable results from the SPARQL engine ({ctype}): {exc}") from exc
 
 
+def _without_system_graphs(body: bytes) -> bytes:
+    """Rows that name one of Virtuoso's private system graphs: its graph-list shortcut
+    (``SELECT DISTINCT ?g { GRAPH ?g { … } }``) names them although their content is hidden."""
+    data = json.loads(body)
+    rows = data.get("results", {}).get("bindings", [])
+    data["results"]["bindings"] = [
+        row for row in rows
+        if not any(v.get("type") == "uri" and v["value"] in SYSTEM_GRAPHS for v in row.values())
+    ]
+    return json.dumps(data).encode()
+
+
 def _plain_bnodes(body: bytes) -> bytes:
-    """Blank node labels as N-Triples allows them (Virtuoso sends ``nodeID://b10006``)."""
+    """Blank node labels as N-Triples allows them (Virtuoso sends ``nodeID://b10006`` in JSON,
+    ``_:b10006`` in N-Triples: both become ``b10006``)."""
     data = json.loads(body)
     for row in data.get("results", {}).get("bindings", []):
         for value in row.values():
             if value.get("type") == "bnode":
-                value["value"] = _BNODE_UNSAFE.sub("_", value["value"])
+                label = value["value"].removeprefix("nodeID://")  # as in its N-Triples
+                value["value"] = _BNODE_UNSAFE.sub("_", label)
     return json.dumps(data).encode()
 
 

@@ -162,3 +162,16 @@ def bind_values(text: str, substitutions: Mapping[str, ox.NamedNode | ox.Literal
     if trailing:
         text = text.rstrip() + "\n" + values_block(trailing).strip() + "\n"
     return text
+
+
+_IS_IRI = re.compile(r"\b(isIRI|isURI)\s*\(\s*([?$][A-Za-z_][A-Za-z0-9_]*)\s*\)", re.IGNORECASE)
+
+
+def strict_is_iri(text: str) -> str:
+    """``isIRI(?v)`` → ``(isIRI(?v) && !isBlank(?v))``: Virtuoso's blank nodes are IRIs inside,
+    and its isIRI() says true for them in expressions (not in FILTER)."""
+    masked = mask(text)
+    for match in reversed(list(_IS_IRI.finditer(masked))):
+        call, var = text[match.start() : match.end()], match.group(2)
+        text = text[: match.start()] + f"({call} && !isBlank({var}))" + text[match.end() :]
+    return text

@@ -331,3 +331,16 @@ def test_refused_or_failed_builds_leave_the_engine_as_it_was(engine, remote):
     after = (remote.named_graphs(), remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     assert after == before
     assert not any(g.startswith(STAGING) for g in remote._all_graphs())
+
+
+def test_a_blank_node_from_one_answer_can_be_bound_in_the_next(remote, embedded):
+    """How the browser follows periods and amounts: bind the blank node it was given."""
+    facts = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    subject = {"s": ox.NamedNode(KFID + "kompetensforum-skaraborg")}
+    found = []
+    for store in (remote, embedded):
+        period = next(r["o"] for r in store.select(facts, substitutions=subject)
+                      if isinstance(r["o"], ox.BlankNode))
+        found.append(sorted((r["p"].value, str(r["o"])) for r in
+                            store.select(facts, substitutions={"s": period})))
+    assert found[0] and found[0] == found[1]
