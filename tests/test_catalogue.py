@@ -424,6 +424,9 @@ def test_q_valid_on_date(store):
     assert {DECLARATION, "kfid:ruva"} <= valid and "kfid:valideringslyft" not in valid
     earlier = col(run(store, "valid-on-date", date="2021-06-01"), "thing")
     assert "kfid:valideringslyft" in earlier and DECLARATION not in earlier
+    committee = "kfid:valideringsdelegationen-2015-2019"
+    assert committee not in valid  # its final report was handed over on 2020-01-13
+    assert committee in col(run(store, "valid-on-date", date="2017-03-01"), "thing")
 
 
 # --------------------------------------------------------------------------- command line

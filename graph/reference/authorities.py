@@ -131,13 +131,15 @@ VD_NEW_SV = (
     "Statlig kommitté som regeringen beslutade att tillsätta 2015-11-19 (dir. 2015:120, "
     "tilläggsdirektiv dir. 2018:101). Delbetänkanden SOU 2017:18 och SOU 2018:29; "
     "slutbetänkandet SOU 2019:69 lämnades 2020-01-13. Startdatumet är dagen för "
-    "regeringens beslut."
+    "regeringens beslut; slutdatumet är dagen då slutbetänkandet lämnades och uppdraget "
+    "därmed var slutfört."
 )
 VD_NEW_EN = (
     "Government committee appointed by a government decision of 2015-11-19 (terms of "
     "reference 2015:120, supplementary 2018:101); interim reports SOU 2017:18 and "
     "SOU 2018:29; final report SOU 2019:69 handed over on 2020-01-13. The start date "
-    "is the date of the government decision."
+    "is the date of the government decision; the end date is the day the final report was "
+    "handed over, which completed the assignment."
 )
 
 
@@ -147,7 +149,7 @@ def vd_new(q, g, t) -> None:
         node(VD_NEW),
         "kf:GovernmentCommittee",
         VD_NEW,
-        ("dct:temporal", period("2015-11-19")),
+        ("dct:temporal", period("2015-11-19", "2020-01-13")),
         *both("dct:description", VD_NEW_SV, VD_NEW_EN),
     )
 
