@@ -1,6 +1,6 @@
 """Benchmark: our SPARQL service against Oxigraph server, side by side, on the same data.
 
-    .venv/bin/python benchmarks/bench_sparql.py [--store var/store] [--clients 8] [--seconds 10]
+    .venv/bin/python benchmarks/bench_sparql.py [--store var/store] [--clients 8] [--seconds 20]
 
 What it does, all on loopback:
 
@@ -14,7 +14,9 @@ What it does, all on loopback:
    statements, its incoming links, its sources, a label search, counts per class) from
    ``--clients`` threads with keep-alive connections for ``--seconds`` against each (in
    ``--rounds`` interleaved rounds, so that other load on the machine hits all alike), and prints
-   requests per second, p50/p95 latency overall and for single-entity queries, and the ratios.
+   requests per second, p50/p95 latency overall and for single-entity queries, and the ratios:
+   of the pooled runs, and the median (with the range) of the ratios of the single rounds;
+4. first checks that both answer alike: the same number of solutions for a sample of the mix.
 
 Targets (the issue): throughput ≥ 0.5× Oxigraph uncached and ≥ 1× with the cache warm; p95 of
 single-entity queries ≤ 2× Oxigraph's. It is a measurement script, not a test: it asserts nothing.
@@ -296,14 +298,49 @@ def ratios(ours: Run, base: Run, target: float, name: str) -> None:
     )
 
 
+def round_ratios(rounds: list[tuple[Run, Run, Run]]) -> None:
+    """The median (and range) over the rounds of each round's own ratios to Oxigraph."""
+    for index, name in ((1, "uncached"), (2, "cache warm")):
+        tp = sorted(r[index].throughput / r[0].throughput for r in rounds if r[0].throughput)
+        entity = sorted(
+            r[index].percentile(95, SINGLE_ENTITY) / r[0].percentile(95, SINGLE_ENTITY)
+            for r in rounds
+        )
+        print(
+            f"{name + ' per round':<24} throughput median {statistics.median(tp):5.2f}x "
+            f"({tp[0]:.2f}-{tp[-1]:.2f})   single-entity p95 median "
+            f"{statistics.median(entity):5.2f}x ({entity[0]:.2f}-{entity[-1]:.2f})"
+        )
+
+
+def agree(work: list[tuple[str, str]], ports: list[tuple[int, str]], sample: int = 100) -> None:
+    """Like with like: every engine gives the same number of solutions to the same queries."""
+    import json
+
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json",
+    }
+    same = 0
+    for _, text in work[:sample]:
+        counts = set()
+        for port, path in ports:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("POST", path, urllib.parse.urlencode({"query": text}), headers)
+            counts.add(len(json.loads(conn.getresponse().read())["results"]["bindings"]))
+            conn.close()
+        same += len(counts) == 1
+    print(f"answers agree (number of solutions) on {same} of {sample} sampled queries")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, default=ROOT / "var" / "store")
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--requests", type=int, default=2000, help="distinct requests in the mix")
     parser.add_argument("--seed", type=int, default=20261123)
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per engine")
+    parser.add_argument("--rounds", type=int, default=8, help="interleaved rounds per engine")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -330,15 +367,21 @@ def main() -> int:
             (Run("kompetensgraf (no cache)"), cold_port, "/sparql"),
             (Run("kompetensgraf (cache warm)"), warm_port, "/sparql"),
         ]
+        agree(work, [(port, path) for _, port, path in targets])
         for _, port, path in targets:  # warm-up; fills the cache of the third with the mix
             drive("warm-up", port, path, work, args.clients, max(2.0, args.seconds / 2))
         # Interleaved rounds: the machine's other load hits all three alike.
+        rounds = []
         for round_ in range(args.rounds):
+            runs: list[Run] = [Run(""), Run(""), Run("")]
             for offset in range(len(targets)):
-                total, port, path = targets[(round_ + offset) % len(targets)]
-                total.add(
-                    drive(total.label, port, path, work, args.clients, args.seconds / args.rounds)
+                index = (round_ + offset) % len(targets)
+                total, port, path = targets[index]
+                runs[index] = drive(
+                    total.label, port, path, work, args.clients, args.seconds / args.rounds
                 )
+                total.add(runs[index])
+            rounds.append((runs[0], runs[1], runs[2]))
         oxigraph, uncached, cached = (t[0] for t in targets)
 
         print()
@@ -346,6 +389,7 @@ def main() -> int:
         print()
         ratios(uncached, oxigraph, 0.5, "uncached vs oxigraph")
         ratios(cached, oxigraph, 1.0, "cache warm vs oxigraph")
+        round_ratios(rounds)
     finally:
         for proc in procs:
             if proc.poll() is None:
