@@ -41,7 +41,7 @@ def reference(built_store):
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def remote(request):
-    store = request.getfixturevalue(f"{request.param}_engine").open(timeout=120)
+    store = request.getfixturevalue(f"{request.param}_engine").open(timeout=300)
     store.name = request.param
     return store
 
