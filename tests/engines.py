@@ -158,20 +158,29 @@ def virtuoso_ini(template: str, db: Path, sql_port: int, http_port: int) -> str:
             "DirsAllowed": f"., {db}",
             "NumberOfBuffers": 20000,
             "MaxDirtyBuffers": 15000,
+            # ORDER BY … LIMIT n refuses n > 10000 by default (pages ask for 20000)
+            "MaxSortedTopRows": 100000,
         },
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "ServerRoot": db},
         # The packaged row cap (10000) would cut whole-graph reads; the service reports caps.
         "SPARQL": {"ResultSetMaxRows": 1000000, "MaxQueryExecutionTime": 120},
     }
-    out, section = [], ""
+    out, section, seen = [], "", set()
+
+    def missing() -> list[str]:  # keys the packaged ini lacks: at the end of their section
+        return [f"{k} = {v}" for k, v in changes.get(section, {}).items() if k not in seen]
+
     for line in template.splitlines():
         header = re.match(r"^\[(.+)\]\s*$", line)
         if header:
-            section = header.group(1)
+            out += missing()
+            section, seen = header.group(1), set()
         key = re.match(r"^\s*([A-Za-z_]+)\s*=", line)
         if key and key.group(1) in changes.get(section, {}):
+            seen.add(key.group(1))
             line = f"{key.group(1)} = {changes[section][key.group(1)]}"
         out.append(line)
+    out += missing()
     return "\n".join(out) + "\n"
 
 
