@@ -26,12 +26,9 @@ Engine differences handled here (see the README, "Running on an existing SPARQL 
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import logging
 import math
-import re
 import threading
 import time
 import urllib.error
@@ -39,11 +36,25 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
+from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: this module's API
+    GRAPH_ACCEPT,
+    SYSTEM_GRAPHS,
+    TIME_LIMIT,
+    Auth,
+    Client,
+    DigestAuth,
+    QueryTimeout,
+    as_solutions,
+    as_triples,
+    auth_from,
+    by_graph,
+    close_responses,
+    engine_message,
+)
 from graph.remote_text import (
     UPDATE_WORDS,
     bind_values,
@@ -52,7 +63,7 @@ from graph.remote_text import (
     query_form,
     strict_is_iri,
 )
-from graph.store import GraphStore, QueryError, QueryResult, StoreError, StoreTimeout
+from graph.store import GraphStore, QueryError, QueryResult, StoreError
 
 log = logging.getLogger("kompetensgraf.remote")
 
@@ -65,15 +76,6 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "urn:activitystreams-owl:map",
     "urn:core:services:sparql",
 )
-#: The exact names of Virtuoso's own graphs in a fresh database (see _without_system_graphs).
-SYSTEM_GRAPHS = frozenset(
-    {
-        "http://www.openlinksw.com/schemas/virtrdf#",
-        "http://www.w3.org/ns/ldp#",
-        "http://localhost:8890/sparql",
-        "http://localhost:8890/DAV/",
-    }
-)
 #: Where ``build --target`` stages graphs before it publishes them (never shown to users).
 STAGING = "urn:x-kompetensgraf:staging:"
 #: Stands for "no graph" in a dataset, since an empty parameter list means "the engine's default".
@@ -81,65 +83,6 @@ NO_GRAPH = "urn:x-kompetensgraf:no-graph"
 #: At most this many statements about blank nodes are copied to answer a blank-node binding.
 BLANK_NODE_LIMIT = 200_000
 
-GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-
-
-class QueryTimeout(StoreTimeout):
-    """The engine or the HTTP connection gave up before the answer was complete."""
-
-
-@dataclass
-class Auth:
-    """HTTP credentials: ``scheme`` is ``basic``, ``digest`` (Virtuoso's ``-auth`` endpoints) or
-    ``bearer`` (``password`` holds the token)."""
-
-    user: str = ""
-    password: str = ""
-    scheme: str = "basic"
-
-    def header(self) -> dict[str, str]:
-        if self.scheme == "bearer":
-            return {"Authorization": f"Bearer {self.password}"}
-        if self.scheme == "basic" and self.user:
-            raw = f"{self.user}:{self.password}".encode()
-            return {"Authorization": "Basic " + base64.b64encode(raw).decode("ascii")}
-        return {}
-
-
-class _Client(SPARQLWrapper):
-    """SPARQLWrapper builds the protocol request; the store's own opener sends it (digest auth
-    without SPARQLWrapper's process-wide ``install_opener``, and HTTP errors as they are)."""
-
-    opener: urllib.request.OpenerDirector
-
-    def _query(self):
-        return self.opener.open(self._createRequest(), timeout=self.timeout), self.returnFormat
-
-
-class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
-    """Closes the 401 answer it retries after (urllib leaves its socket open)."""
-
-    def http_error_401(self, req, fp, code, msg, headers):
-        try:
-            return super().http_error_401(req, fp, code, msg, headers)
-        finally:
-            fp.close()
-
-
-def auth_from(settings: Mapping[str, object]) -> Auth | None:
-    """Credentials from ``KG_ENDPOINT_USER`` / ``KG_ENDPOINT_PASSWORD`` / ``KG_ENDPOINT_AUTH``
-    (basic or digest) or ``KG_ENDPOINT_TOKEN`` (bearer), in the environment or ``app.config``:
-    never in the repository."""
-    token = str(settings.get("KG_ENDPOINT_TOKEN") or "")
-    if token:
-        return Auth(password=token, scheme="bearer")
-    user = str(settings.get("KG_ENDPOINT_USER") or "")
-    if not user:
-        return None
-    scheme = str(settings.get("KG_ENDPOINT_AUTH") or "basic").lower()
-    if scheme not in ("basic", "digest"):
-        raise ValueError(f"KG_ENDPOINT_AUTH must be basic or digest, not {scheme!r}")
-    return Auth(user, str(settings.get("KG_ENDPOINT_PASSWORD") or ""), scheme)
 
 
 class RemoteStore(GraphStore):
@@ -182,12 +125,12 @@ class RemoteStore(GraphStore):
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in {self.query_url, self.update_url, self.store_url} - {None}:
                 passwords.add_password(None, url, self.auth.user, self.auth.password)
-            handlers.append(_DigestAuth(passwords))
+            handlers.append(DigestAuth(passwords))
         self._opener = urllib.request.build_opener(*handlers)
 
     # Protocol ----------------------------------------------------------------------------
     def _wrapper(self, url: str, text: str, form: str, accept: str) -> SPARQLWrapper:
-        sw = _Client(url, updateEndpoint=url)
+        sw = Client(url, updateEndpoint=url)
         sw.setMethod(POST)
         # The form comes from our own scanner (setQuery's guess warns on text it cannot read,
         # and the engine, not the client, should report a malformed query).
@@ -211,7 +154,7 @@ class RemoteStore(GraphStore):
                 response.close()
         except OSError as exc:  # HTTPError and URLError are OSErrors too
             error = self._error_for(exc, sw.endpoint)
-            _close_responses(exc)
+            close_responses(exc)
             raise error from exc
         headers = response.headers
         self.engine = self.engine or headers.get("Server", "")
@@ -225,10 +168,10 @@ class RemoteStore(GraphStore):
     def _error_for(self, exc: OSError, endpoint: str) -> StoreError | QueryError:
         """The store's error for ``exc``: QueryError only when the engine blames the query."""
         if isinstance(exc, urllib.error.HTTPError):
-            message = _message(exc)
+            message = engine_message(exc)
             if exc.code == 400:
                 return QueryError(message)
-            if _TIME_LIMIT.search(message):  # Virtuoso: cost estimate or run time over its limit
+            if TIME_LIMIT.search(message):  # Virtuoso: cost estimate or run time over its limit
                 return QueryTimeout(f"the engine refused or stopped the query: {message}")
             return StoreError(f"the SPARQL engine answered {exc.code}: {message}")
         if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
@@ -296,9 +239,9 @@ class RemoteStore(GraphStore):
         params = self._dataset(text, default_graph, named_graphs)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body, ctype = self._raw_query(text, GRAPH_ACCEPT, params, form)
-            return _as_triples(body, ctype)
+            return as_triples(body, ctype)
         body, ctype = self._raw_query(text, "application/sparql-results+json", params)
-        return _as_solutions(body, ctype)
+        return as_solutions(body, ctype)
 
     def _blank_node_store(self) -> GraphStore:
         """SPARQL cannot name a stored blank node, so a query with one bound is answered from a
@@ -328,7 +271,7 @@ class RemoteStore(GraphStore):
         body, ctype = self._raw_query(
             bind_values(text, kwargs), "application/sparql-results+json", params
         )
-        return _as_solutions(body, ctype)
+        return as_solutions(body, ctype)
 
     def _dataset(self, text, default_graph, named_graphs) -> dict[str, list[str]]:
         """The protocol's dataset parameters (Virtuoso gets them as ``define input:…``)."""
@@ -402,13 +345,13 @@ class RemoteStore(GraphStore):
 
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         self._writable()
-        for name, triples in _by_graph(data, fmt, graph).items():
+        for name, triples in by_graph(data, fmt, graph).items():
             self._gsp("POST", name, triples)
         self._changed()
 
     def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
         self._writable()
-        triples = _by_graph(data, fmt, graph).get(graph, b"")
+        triples = by_graph(data, fmt, graph).get(graph, b"")
         self._gsp("PUT", graph, triples)
         self._changed()
 
@@ -488,7 +431,7 @@ class RemoteStore(GraphStore):
             with self._opener.open(request, timeout=self.timeout) as r:
                 r.read()
         except urllib.error.HTTPError as exc:
-            detail = _message(exc)
+            detail = engine_message(exc)
             exc.close()
             if method == "DELETE" and exc.code == 404:
                 return None
@@ -546,103 +489,3 @@ class RemoteStore(GraphStore):
             self._gsp("DELETE", graph)
         except StoreError:
             pass
-
-
-def _close_responses(exc: BaseException | None) -> None:
-    """Close the HTTP error responses SPARQLWrapper leaves open in the exception chain."""
-    seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, urllib.error.HTTPError):
-            exc.close()
-        exc, seen = exc.__context__, seen + 1
-
-
-def _message(exc: urllib.error.HTTPError) -> str:
-    """The engine's own message, without the query text Virtuoso echoes (with our ``define``
-    lines for the dataset)."""
-    body = exc.read().decode("utf-8", "replace")
-    return body.split("\n\nSPARQL query:", 1)[0].strip()[:2000] or f"HTTP {exc.code} {exc.reason}"
-
-
-def _as_solutions(body: bytes, ctype: str) -> QueryResult:
-    tail = body.rstrip()[-300:]
-    if ctype.endswith("json") and not tail.endswith(b"}"):
-        # Oxigraph server streams its answer and, when it stops (its --timeout-s) or fails half
-        # way, ends the stream with the error text: never a short answer.
-        message = tail.decode("utf-8", "replace").rsplit("}", 1)[-1].strip()
-        kind = QueryTimeout if "timeout" in message.lower() else StoreError
-        raise kind(f"the SPARQL engine broke off its answer: {message}")
-    try:
-        fmt = ox.QueryResultsFormat.from_media_type(ctype) or ox.QueryResultsFormat.JSON
-        if fmt == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
-            body = _plain_bnodes(body)
-        if fmt == ox.QueryResultsFormat.JSON and any(g.encode() in body for g in SYSTEM_GRAPHS):
-            body = _without_system_graphs(body)
-        return ox.parse_query_results(body, format=fmt)
-    except (SyntaxError, ValueError) as exc:
-        raise StoreError(f"unreadable results from the SPARQL engine ({ctype}): {exc}") from exc
-
-
-def _without_system_graphs(body: bytes) -> bytes:
-    """Rows that name one of Virtuoso's private system graphs: its graph-list shortcut
-    (``SELECT DISTINCT ?g { GRAPH ?g { … } }``) names them although their content is hidden."""
-    data = json.loads(body)
-    rows = data.get("results", {}).get("bindings", [])
-    data["results"]["bindings"] = [
-        row for row in rows
-        if not any(v.get("type") == "uri" and v["value"] in SYSTEM_GRAPHS for v in row.values())
-    ]
-    return json.dumps(data).encode()
-
-
-def _plain_bnodes(body: bytes) -> bytes:
-    """Blank node labels as N-Triples allows them (Virtuoso sends ``nodeID://b10006`` in JSON,
-    ``_:b10006`` in N-Triples: both become ``b10006``)."""
-    data = json.loads(body)
-    for row in data.get("results", {}).get("bindings", []):
-        for value in row.values():
-            if value.get("type") == "bnode":
-                label = value["value"].removeprefix("nodeID://")  # as in its N-Triples
-                value["value"] = _BNODE_UNSAFE.sub("_", label)
-    return json.dumps(data).encode()
-
-
-_BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
-_TIME_LIMIT = re.compile(r"\bS1T00\b|estimated execution time .* exceeds the limit", re.I)
-
-
-def _as_triples(body: bytes, ctype: str) -> ox.QueryTriples:
-    fmt = ox.RdfFormat.from_media_type(ctype)
-    if fmt is None:
-        raise StoreError(f"the SPARQL engine answered a graph query with {ctype}")
-    memory = ox.Store()
-    try:
-        memory.extend(
-            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-            for t in ox.parse(body, format=fmt)
-        )
-    except (SyntaxError, ValueError) as exc:
-        broke_off = "timeout" in body[-300:].decode("utf-8", "replace").lower()
-        kind = QueryTimeout if broke_off else StoreError
-        raise kind(f"unreadable RDF from the SPARQL engine ({ctype}): {exc}") from exc
-    return memory.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-
-
-def _by_graph(data: bytes, fmt: ox.RdfFormat, graph: str | None) -> dict[str, bytes]:
-    """Parse locally (bad data never reaches the engine) and split into N-Triples per graph."""
-    parts: dict[str, list[ox.Triple]] = {}
-    try:
-        for item in ox.parse(data, format=fmt):
-            if isinstance(item, ox.Quad) and not isinstance(item.graph_name, ox.DefaultGraph):
-                name = item.graph_name.value
-            else:
-                name = graph or "default"
-            parts.setdefault(name, []).append(ox.Triple(item.subject, item.predicate, item.object))
-    except SyntaxError as exc:
-        raise QueryError(str(exc)) from exc
-    if graph and not parts:
-        parts[graph] = []
-    return {
-        name: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        for name, triples in parts.items()
-    }

@@ -1,0 +1,190 @@
+"""HTTP and answer handling for :mod:`graph.remote`: credentials, the SPARQLWrapper client with
+the store's own opener, the engine's error messages, and SPARQL JSON / RDF answers turned into
+pyoxigraph's own types (with Virtuoso's blank node labels and system graph names dealt with).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from SPARQLWrapper import SPARQLWrapper
+
+from graph.store import QueryError, QueryResult, StoreError, StoreTimeout
+
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+
+#: The exact names of Virtuoso's own graphs in a fresh database (see _without_system_graphs).
+SYSTEM_GRAPHS = frozenset(
+    {
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://localhost:8890/sparql",
+        "http://localhost:8890/DAV/",
+    }
+)
+
+
+class QueryTimeout(StoreTimeout):
+    """The engine or the HTTP connection gave up before the answer was complete."""
+
+
+@dataclass
+class Auth:
+    """HTTP credentials: ``scheme`` is ``basic``, ``digest`` (Virtuoso's ``-auth`` endpoints) or
+    ``bearer`` (``password`` holds the token)."""
+
+    user: str = ""
+    password: str = ""
+    scheme: str = "basic"
+
+    def header(self) -> dict[str, str]:
+        if self.scheme == "bearer":
+            return {"Authorization": f"Bearer {self.password}"}
+        if self.scheme == "basic" and self.user:
+            raw = f"{self.user}:{self.password}".encode()
+            return {"Authorization": "Basic " + base64.b64encode(raw).decode("ascii")}
+        return {}
+
+
+class Client(SPARQLWrapper):
+    """SPARQLWrapper builds the protocol request; the store's own opener sends it (digest auth
+    without SPARQLWrapper's process-wide ``install_opener``, and HTTP errors as they are)."""
+
+    opener: urllib.request.OpenerDirector
+
+    def _query(self):
+        return self.opener.open(self._createRequest(), timeout=self.timeout), self.returnFormat
+
+
+class DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """Closes the 401 answer it retries after (urllib leaves its socket open)."""
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        try:
+            return super().http_error_401(req, fp, code, msg, headers)
+        finally:
+            fp.close()
+
+
+def auth_from(settings: Mapping[str, object]) -> Auth | None:
+    """Credentials from ``KG_ENDPOINT_USER`` / ``KG_ENDPOINT_PASSWORD`` / ``KG_ENDPOINT_AUTH``
+    (basic or digest) or ``KG_ENDPOINT_TOKEN`` (bearer), in the environment or ``app.config``:
+    never in the repository."""
+    token = str(settings.get("KG_ENDPOINT_TOKEN") or "")
+    if token:
+        return Auth(password=token, scheme="bearer")
+    user = str(settings.get("KG_ENDPOINT_USER") or "")
+    if not user:
+        return None
+    scheme = str(settings.get("KG_ENDPOINT_AUTH") or "basic").lower()
+    if scheme not in ("basic", "digest"):
+        raise ValueError(f"KG_ENDPOINT_AUTH must be basic or digest, not {scheme!r}")
+    return Auth(user, str(settings.get("KG_ENDPOINT_PASSWORD") or ""), scheme)
+
+
+def close_responses(exc: BaseException | None) -> None:
+    """Close the HTTP error responses SPARQLWrapper leaves open in the exception chain."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, urllib.error.HTTPError):
+            exc.close()
+        exc, seen = exc.__context__, seen + 1
+
+
+def engine_message(exc: urllib.error.HTTPError) -> str:
+    """The engine's own message, without the query text Virtuoso echoes (with our ``define``
+    lines for the dataset)."""
+    body = exc.read().decode("utf-8", "replace")
+    return body.split("\n\nSPARQL query:", 1)[0].strip()[:2000] or f"HTTP {exc.code} {exc.reason}"
+
+
+def as_solutions(body: bytes, ctype: str) -> QueryResult:
+    tail = body.rstrip()[-300:]
+    if ctype.endswith("json") and not tail.endswith(b"}"):
+        # Oxigraph server streams its answer and, when it stops (its --timeout-s) or fails half
+        # way, ends the stream with the error text: never a short answer.
+        message = tail.decode("utf-8", "replace").rsplit("}", 1)[-1].strip()
+        kind = QueryTimeout if "timeout" in message.lower() else StoreError
+        raise kind(f"the SPARQL engine broke off its answer: {message}")
+    try:
+        fmt = ox.QueryResultsFormat.from_media_type(ctype) or ox.QueryResultsFormat.JSON
+        if fmt == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
+            body = _plain_bnodes(body)
+        if fmt == ox.QueryResultsFormat.JSON and any(g.encode() in body for g in SYSTEM_GRAPHS):
+            body = _without_system_graphs(body)
+        return ox.parse_query_results(body, format=fmt)
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"unreadable results from the SPARQL engine ({ctype}): {exc}") from exc
+
+
+def _without_system_graphs(body: bytes) -> bytes:
+    """Rows that name one of Virtuoso's private system graphs: its graph-list shortcut
+    (``SELECT DISTINCT ?g { GRAPH ?g { … } }``) names them although their content is hidden."""
+    data = json.loads(body)
+    rows = data.get("results", {}).get("bindings", [])
+    data["results"]["bindings"] = [
+        row
+        for row in rows
+        if not any(v.get("type") == "uri" and v["value"] in SYSTEM_GRAPHS for v in row.values())
+    ]
+    return json.dumps(data).encode()
+
+
+def _plain_bnodes(body: bytes) -> bytes:
+    """Blank node labels as N-Triples allows them (Virtuoso sends ``nodeID://b10006`` in JSON,
+    ``_:b10006`` in N-Triples: both become ``b10006``)."""
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if value.get("type") == "bnode":
+                label = value["value"].removeprefix("nodeID://")  # as in its N-Triples
+                value["value"] = _BNODE_UNSAFE.sub("_", label)
+    return json.dumps(data).encode()
+
+
+_BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+TIME_LIMIT = re.compile(r"\bS1T00\b|estimated execution time .* exceeds the limit", re.I)
+
+
+def as_triples(body: bytes, ctype: str) -> ox.QueryTriples:
+    fmt = ox.RdfFormat.from_media_type(ctype)
+    if fmt is None:
+        raise StoreError(f"the SPARQL engine answered a graph query with {ctype}")
+    memory = ox.Store()
+    try:
+        memory.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+            for t in ox.parse(body, format=fmt)
+        )
+    except (SyntaxError, ValueError) as exc:
+        broke_off = "timeout" in body[-300:].decode("utf-8", "replace").lower()
+        kind = QueryTimeout if broke_off else StoreError
+        raise kind(f"unreadable RDF from the SPARQL engine ({ctype}): {exc}") from exc
+    return memory.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def by_graph(data: bytes, fmt: ox.RdfFormat, graph: str | None) -> dict[str, bytes]:
+    """Parse locally (bad data never reaches the engine) and split into N-Triples per graph."""
+    parts: dict[str, list[ox.Triple]] = {}
+    try:
+        for item in ox.parse(data, format=fmt):
+            if isinstance(item, ox.Quad) and not isinstance(item.graph_name, ox.DefaultGraph):
+                name = item.graph_name.value
+            else:
+                name = graph or "default"
+            parts.setdefault(name, []).append(ox.Triple(item.subject, item.predicate, item.object))
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from exc
+    if graph and not parts:
+        parts[graph] = []
+    return {
+        name: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        for name, triples in parts.items()
+    }
