@@ -248,7 +248,9 @@ def start_oxigraph(store_path: Path, workdir: Path) -> tuple[subprocess.Popen, i
     return proc, port
 
 
-def start_ours(store_path: Path, cache: bool, log: Path) -> tuple[subprocess.Popen, int]:
+def start_ours(
+    store_path: Path, cache: bool, log: Path, processes: int = 1
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**os.environ, "KG_CACHE_SIZE": "4096" if cache else "0"}
     with log.open("ab") as handle:
@@ -262,6 +264,8 @@ def start_ours(store_path: Path, cache: bool, log: Path) -> tuple[subprocess.Pop
                 str(store_path),
                 "--port",
                 str(port),
+                "--processes",
+                str(processes),
             ],
             cwd=ROOT,
             env=env,
@@ -341,6 +345,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="distinct requests in the mix")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--rounds", type=int, default=8, help="interleaved rounds per engine")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="our serving processes (serve --processes)"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -353,14 +360,14 @@ def main() -> int:
         work = requests_for(store, args.requests, args.seed)
         print(
             f"{len(work)} requests in the mix, {args.clients} clients, {args.seconds:g} s per run,"
-            f" {os.cpu_count()} CPU cores, store {store}"
+            f" {os.cpu_count()} CPU cores, {args.processes} serving process(es), store {store}"
         )
 
         ox_proc, ox_port = start_oxigraph(store, workdir)
         procs.append(ox_proc)
-        cold_proc, cold_port = start_ours(store, False, workdir / "serve.log")
+        cold_proc, cold_port = start_ours(store, False, workdir / "serve.log", args.processes)
         procs.append(cold_proc)
-        warm_proc, warm_port = start_ours(store, True, workdir / "serve.log")
+        warm_proc, warm_port = start_ours(store, True, workdir / "serve.log", args.processes)
         procs.append(warm_proc)
         targets = [
             (Run("oxigraph serve"), ox_port, "/query"),

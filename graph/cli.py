@@ -244,11 +244,15 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("-o", "--output", type=Path, help="TriG file to write (default: standard output)")
     i.set_defaults(func=cmd_import_scb)
 
-    r = with_store(sub.add_parser("serve", help="serve the SPARQL endpoint and browser (waitress)"))
+    r = with_store(sub.add_parser(
+        "serve", help="serve the SPARQL endpoint and browser (waitress; gunicorn for --processes)"
+    ))
     r.add_argument("--host", default="127.0.0.1")
     r.add_argument("--port", type=int, default=5000)
     r.add_argument("--load", type=Path, action="append", default=[], help="extra RDF file")
     r.add_argument("--timeout", type=float, help="query timeout in seconds (KG_QUERY_TIMEOUT)")
+    r.add_argument("--processes", type=int,
+                   help="serving processes (KG_PROCESSES; default 1; 0: one per CPU core)")
     r.add_argument("--workers", type=int, help="query worker processes (KG_WORKERS)")
     r.add_argument("--max-concurrent", type=int, help="running + waiting (KG_MAX_CONCURRENT)")
     r.add_argument("--max-rows", type=int, help="rows per answer (KG_MAX_ROWS)")
@@ -265,6 +269,7 @@ def cmd_serve(args) -> int:
 
     config = {"KG_STORE": str(args.store), "KG_LOAD": [str(p) for p in args.load]}
     for option, key in (("timeout", "KG_QUERY_TIMEOUT"), ("workers", "KG_WORKERS"),
+                        ("processes", "KG_PROCESSES"),
                         ("max_concurrent", "KG_MAX_CONCURRENT"), ("max_rows", "KG_MAX_ROWS"),
                         ("endpoint", "KG_ENDPOINT"), ("update_endpoint", "KG_UPDATE_ENDPOINT"),
                         ("store_endpoint", "KG_STORE_ENDPOINT")):

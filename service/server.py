@@ -1,22 +1,33 @@
-"""Serve the application on waitress, a production WSGI server (never Flask's development server).
+"""Serve the application: waitress in one process, or gunicorn with pre-forked processes.
 
-``kompetensgraf serve`` calls :func:`serve`: it builds the app with ``create_app``, starts the query
-workers before the first request, sizes waitress's threads above the concurrency limit (so that a
-saturated endpoint can still answer 503 at once) and stops the workers and removes temporary data
-on SIGTERM, SIGINT and normal exit.
+``kompetensgraf serve`` calls :func:`serve`. With one process (``KG_PROCESSES=1``, and always when
+``KG_UPDATE_TOKEN`` is set on the embedded store: its live database has a single writer) it
+builds the app with ``create_app``, starts the query workers before the first request, sizes
+waitress's threads above the concurrency limit (so that a saturated endpoint can still answer 503
+at once) and stops the workers and removes temporary data on SIGTERM, SIGINT and normal exit.
+
+With more processes (read-only, or an external engine) gunicorn's master pre-forks N gthread
+workers; each creates its own app *after* the fork, so each has its own store handle,
+query-worker pool and answer cache. ``--load`` files are loaded once, in the master, into a
+derived store that every worker then opens read-only.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import shutil
 import signal
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from gunicorn.app.base import BaseApplication
 from waitress import serve as waitress_serve
 
-from service import create_app
+from service import DEFAULTS, _from_environment, create_app
 
 log = logging.getLogger("kompetensgraf.server")
 
@@ -25,6 +36,9 @@ def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    processes = _processes(config)
+    if processes > 1:
+        return serve_processes(host, port, config, processes)
     app = create_app(config)
     from service.sparql import state
 
@@ -61,3 +75,137 @@ def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
     finally:
         sparql.close()
     return 0
+
+
+def _setting(config: Mapping[str, Any], key: str, defaults: Mapping[str, Any]) -> Any:
+    """A setting as create_app sees it: the config mapping, else KG_… environment, else default."""
+    if key in config:
+        return config[key]
+    return _from_environment({key: defaults[key]}).get(key, defaults[key])
+
+
+def _processes(config: Mapping[str, Any]) -> int:
+    """KG_PROCESSES (default 1; 0: one per CPU core); 1 with updates on in the embedded store (its
+    live database has one writer; an external engine takes writes from every process)."""
+    from service.sparql import SETTINGS
+
+    wanted = int(_setting(config, "KG_PROCESSES", DEFAULTS)) or (os.cpu_count() or 1)
+    writer = _setting(config, "KG_UPDATE_TOKEN", SETTINGS) and not _setting(
+        config, "KG_ENDPOINT", DEFAULTS
+    )
+    if writer and wanted > 1:
+        log.info("KG_UPDATE_TOKEN is set: serving with 1 process (the live store has one writer)")
+        return 1
+    return max(1, wanted)
+
+
+def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: int) -> int:
+    """gunicorn with ``processes`` pre-forked gthread workers, each with its own app."""
+    from service.sparql import SETTINGS
+
+    config = dict(config)
+    cores = os.cpu_count() or 1
+    workers = int(_setting(config, "KG_WORKERS", SETTINGS)) or max(1, 2 * cores // processes)
+    config["KG_WORKERS"] = workers
+    concurrent = int(_setting(config, "KG_MAX_CONCURRENT", SETTINGS)) or 4 * workers
+    config["KG_MAX_CONCURRENT"] = concurrent
+    master, workdir = os.getpid(), _derive(config)
+    timeout = float(_setting(config, "KG_QUERY_TIMEOUT", SETTINGS))
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": processes,
+        "worker_class": "gthread",
+        "threads": concurrent + 4,  # above the limit, so a saturated process answers 503 at once
+        "timeout": int(timeout) + 30,  # heartbeat only: the query timeout is ours
+        "graceful_timeout": 8,
+        "limit_request_line": 0,  # long GET queries: Flask answers 413 over KG_MAX_REQUEST_BYTES
+        "errorlog": "-",
+        "proc_name": "kompetensgraf",
+        "control_socket_disable": True,  # no shared ~/.gunicorn socket between servers
+        "worker_exit": _worker_exit,
+    }
+    log.info(
+        "Kompetensgrafen on http://%s:%s/ — SPARQL at /sparql (gunicorn: %s processes × %s "
+        "workers, at most %s queries each, timeout %ss, read-only)",
+        host,
+        port,
+        processes,
+        workers,
+        concurrent,
+        timeout,
+    )
+    try:
+        _Gunicorn(options, config).run()
+    finally:
+        if workdir is not None and os.getpid() == master:  # workers unwind through here too
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def _derive(config: dict[str, Any]) -> Path | None:
+    """``--load`` on an on-disk store: load the files ONCE, here in the master, into a derived
+    store; the workers open it read-only. Returns the directory to remove at the end."""
+    from graph.store import open_store
+    from service.dataset import _default_dump_dir
+    from service.sparql import SETTINGS
+    from service.sparql_live import prepare
+
+    loads = config.get("KG_LOAD") or []
+    loads = [loads] if isinstance(loads, str) else list(loads)
+    path = str(_setting(config, "KG_STORE", DEFAULTS))
+    if not loads or not path or _setting(config, "KG_ENDPOINT", DEFAULTS):
+        return None  # nothing to derive (in-memory and remote stores load in each process)
+    dataset = prepare(
+        open_store(Path(path), read_only=True),
+        writable=False,
+        loads=[Path(p) for p in loads],
+        data_dir=str(_setting(config, "KG_DATA_DIR", SETTINGS)),
+    )
+    read_dir, workdir = dataset.read_dir, dataset._workdir
+    dataset.store.close()  # no store may stay open across the fork
+    del dataset
+    gc.collect()
+    config["KG_DUMP_DIR"] = str(
+        _setting(config, "KG_DUMP_DIR", DEFAULTS) or _default_dump_dir(path)
+    )
+    config["KG_STORE"], config["KG_LOAD"] = str(read_dir), []
+    log.info("loaded %s into %s, served read-only by every process", loads, read_dir)
+    return workdir
+
+
+def _worker_exit(_arbiter, worker) -> None:
+    from service.sparql import state
+
+    app = getattr(worker, "wsgi", None)
+    if app is None:
+        return  # it never booted: gunicorn reports that (and the master stops)
+    state(app).close()  # stops this process's query workers
+    logging.shutdown()
+    # the store's native code does not survive interpreter teardown in a worker: skip it
+    os._exit(0)
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn run from Python; ``load`` runs in each worker after the fork."""
+
+    def __init__(self, options: Mapping[str, Any], config: Mapping[str, Any]):
+        self.options, self.kg_config = dict(options), dict(config)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from service.sparql import state
+
+        app = create_app(self.kg_config)
+        state(app).engine.start()
+        pid = str(os.getpid())
+
+        @app.after_request
+        def process_header(response):
+            response.headers["X-KG-Process"] = pid  # which process answered
+            return response
+
+        return app

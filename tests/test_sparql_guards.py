@@ -30,7 +30,9 @@ MAX_BYTES = 4096
 def remote(tmp_path_factory):
     """A second endpoint for federated queries."""
     root = tmp_path_factory.mktemp("sparql-remote")
-    server = start_server(make_store(root), root / "server.log", "--workers", "1")
+    server = start_server(
+        make_store(root), root / "server.log", "--processes", "1", "--workers", "1"
+    )
     yield server
     server.stop()
 
@@ -42,6 +44,8 @@ def guarded(tmp_path_factory, remote):
     server = start_server(
         make_store(root),
         root / "server.log",
+        "--processes",
+        "1",
         "--timeout",
         "2",
         "--workers",
@@ -171,6 +175,8 @@ def test_saturated_endpoint_answers_503_with_retry_after(tmp_path):
     server = start_server(
         make_store(tmp_path),
         tmp_path / "server.log",
+        "--processes",
+        "1",
         "--workers",
         "1",
         "--max-concurrent",
@@ -207,7 +213,9 @@ def grandchildren(pid: int) -> list[int]:
 
 def test_a_worker_that_dies_is_a_logged_500_and_the_endpoint_recovers(tmp_path):
     log = tmp_path / "server.log"
-    server = start_server(make_store(tmp_path), log, "--workers", "1", "--timeout", "120")
+    server = start_server(
+        make_store(tmp_path), log, "--processes", "1", "--workers", "1", "--timeout", "120"
+    )
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             running = pool.submit(call, sparql(server), params={"query": EXPLOSIVE})
