@@ -164,7 +164,10 @@ def _serve(backend: str, request, built_store: Path, tmp_path_factory) -> Iterat
         engine = request.getfixturevalue(f"{backend}_engine")
         # The engines evaluate some catalogue queries several times slower than pyoxigraph on
         # this shared machine; correctness is tested here, speed by benchmarks/load_remote.py.
+        # Dumps beside the built store are the embedded server's: one folder per server, or
+        # their caches prune each other's files.
+        dumps = tmp_path_factory.mktemp(f"dumps-{backend}")
         server = start_server(built_store, log, *engine.cli_options(), "--timeout", "120",
-                              env=engine.env)
+                              env={**engine.env, "KG_DUMP_DIR": str(dumps)})
     yield server
     server.stop()
