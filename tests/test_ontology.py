@@ -10,6 +10,7 @@ from pathlib import Path
 import owlrl
 import pytest
 import rdflib
+from ontology_support import union_of
 from owlrl.Namespaces import ERRNS
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -46,15 +47,6 @@ def terms_graph() -> rdflib.Graph:
 
 def kf_terms(graph: rdflib.Graph) -> set[URIRef]:
     return {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(str(KF))}
-
-
-def fixture_union(path: Path) -> rdflib.Graph:
-    dataset = rdflib.Dataset()
-    dataset.parse(path, format="trig")
-    union = rdflib.Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
 
 
 def owl_rl_closure(graph: rdflib.Graph) -> rdflib.Graph:
@@ -236,7 +228,7 @@ def test_owl_rl_closure_with_the_valid_fixtures_is_consistent_and_sane():
     for t in terms_graph():
         data.add(t)
     for path in VALID:
-        for t in fixture_union(path):
+        for t in union_of(path):
             data.add(t)
     closed = owl_rl_closure(data)
     assert inconsistencies(closed) == []

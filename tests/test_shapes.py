@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import pyshacl
 import pytest
 import rdflib
+from ontology_support import union_of
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
@@ -71,15 +72,6 @@ def ontology_checks() -> list[Path]:
         if tags and "ontology" in [t.strip() for t in tags.group(1).split(",")]:
             chosen.append(path)
     return chosen
-
-
-def union_of(path: Path) -> rdflib.Graph:
-    dataset = rdflib.Dataset()
-    dataset.parse(path, format="trig")
-    union = rdflib.Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
 
 
 def validate(data: rdflib.Graph, inference: str = "rdfs") -> tuple[bool, str]:
