@@ -199,22 +199,20 @@ class EmbeddedStore(GraphStore):
         self._write(lambda: self._store.load(data, format=fmt, **target))
 
     def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
-        # Parse first, so that bad data never empties the graph; then one transaction-sized swap.
+        # Parse first, so that bad data never touches the graph; then drop and insert in one
+        # SPARQL Update, which pyoxigraph applies as one transaction: never a half-replaced graph.
         try:
-            quads = [
-                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-                for t in ox.parse(data, format=fmt)
-            ]
+            triples = "\n".join(
+                f"{t.subject} {t.predicate} {t.object} ." for t in ox.parse(data, format=fmt)
+            )
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
-
-        def swap():
-            self._store.remove_graph(ox.NamedNode(graph)) if self._has(graph) else None
-            self._store.extend(quads)
-            if not quads:
-                self._store.add_graph(ox.NamedNode(graph))
-
-        self._write(swap)
+        target = ox.NamedNode(graph)
+        self.update(
+            f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{triples}\n}} }}"
+        )
+        if not triples:
+            self._store.add_graph(target)  # an empty PUT still leaves the (empty) graph
 
     def _has(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
@@ -279,6 +277,12 @@ def open_store(
     if endpoint:
         from graph.remote import RemoteStore
 
-        return RemoteStore(endpoint, update_url=update_endpoint, store_url=store_endpoint,
-                           auth=auth, read_only=read_only, **remote_options)
+        return RemoteStore(
+            endpoint,
+            update_url=update_endpoint,
+            store_url=store_endpoint,
+            auth=auth,
+            read_only=read_only,
+            **remote_options,
+        )
     return EmbeddedStore(path, read_only=read_only)
