@@ -18,6 +18,7 @@ store version changes (an update through the endpoint). This module never import
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -137,18 +138,23 @@ class DumpCache:
     file, and last the ``manifest.json`` that marks a folder complete, is written atomically; each
     cache writes folders of its own (a version string names the content only within one process)
     and writes them again if another server pruned them.
+
+    The processes of one multi-process server (``serve --processes N``, read-only) pass the same
+    ``token``: they then share one folder per version, written once under a file lock and read
+    back from its manifest by the others, so every process gives the same ETags, sizes and times.
     """
 
     MANIFEST = "manifest.json"
     KEEP = 3  # finished version folders kept (a download in flight may still read an older one)
 
-    def __init__(self, store: GraphStore, root: str | Path):
+    def __init__(self, store: GraphStore, root: str | Path, token: str | None = None):
         self.store = store
         self.root = Path(root)
         self._lock = threading.Lock()
         # A version names the content only within one process (a live database is reopened at
-        # ``build:0`` after a restart; in-memory stores have no build id): key folders per cache.
-        self._token = uuid.uuid4().hex[:8]
+        # ``build:0`` after a restart; in-memory stores have no build id): key folders per cache,
+        # or per server when its processes serve one read-only store (``token``).
+        self._token = re.sub(r"[^A-Za-z0-9]", "", token or "") or uuid.uuid4().hex[:8]
         self._current: Dumps | None = None
         self._initial_version = store.version
 
@@ -179,6 +185,23 @@ class DumpCache:
     def _generate(self, version: str) -> Dumps:
         folder = self.folder_for(version)
         folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / ".lock", "a+b") as lock:  # one writer among processes sharing a token
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return self._written(folder, version) or self._write(folder, version)
+
+    def _written(self, folder: Path, version: str) -> Dumps | None:
+        """The dumps another process of this server already wrote into ``folder``, if complete."""
+        try:
+            manifest = json.loads((folder / self.MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if manifest.get("version") != version:
+            return None
+        dumps = Dumps(version, folder, datetime.fromisoformat(manifest["generated_at"]),
+                      {k: int(v) for k, v in manifest["sizes"].items()})
+        return dumps if self._complete(dumps) and set(dumps.sizes) == set(DUMP_FORMATS) else None
+
+    def _write(self, folder: Path, version: str) -> Dumps:
         nquads = self.store.dump(ox.RdfFormat.N_QUADS)
         dumps = Dumps(version, folder, datetime.now(UTC).replace(microsecond=0))
         for key, fmt in DUMP_FORMATS.items():

@@ -80,7 +80,8 @@ STRINGS = {
 def init_app(app: Flask) -> None:
     store = app.extensions["kg_store"]
     folder = app.config.get("KG_DUMP_DIR") or _default_dump_dir(app.config.get("KG_STORE", ""))
-    app.extensions["kg_dumps"] = DumpCache(store, folder)
+    # KG_DUMP_TOKEN: set by ``serve --processes N`` (read-only) so that its processes share dumps
+    app.extensions["kg_dumps"] = DumpCache(store, folder, app.config.get("KG_DUMP_TOKEN"))
     app.extensions["kg_dataset"] = {"lock": threading.Lock(), "stats": {}}
     app.register_blueprint(bp)
 

@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import sys
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,10 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
     concurrent = int(_setting(config, "KG_MAX_CONCURRENT", SETTINGS)) or 4 * workers
     config["KG_MAX_CONCURRENT"] = concurrent
     master, workdir = os.getpid(), _derive(config)
+    if not _setting(config, "KG_UPDATE_TOKEN", SETTINGS):
+        # one read-only store: the processes share one dump folder per version, hence the same
+        # ETags, Last-Modified and dct:modified whichever process answers
+        config["KG_DUMP_TOKEN"] = uuid.uuid4().hex[:8]
     timeout = float(_setting(config, "KG_QUERY_TIMEOUT", SETTINGS))
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",

@@ -15,6 +15,8 @@ import pytest
 from conftest import start_server
 from sparql_support import EX, EXPLOSIVE, MUNICIPALITIES, call, make_store
 
+from graph.dataset import DUMP_FORMATS
+
 LOADED = f'ASK {{ <{EX}kommun-1480> ?p "Göteborg"@sv }}'
 TOKEN = "processes-test-token"
 
@@ -46,8 +48,8 @@ def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
-def answers_by_process(server, query: str, wanted: int = 2, limit: int = 400) -> dict[int, list]:
-    """Send ``query`` from 8 clients at once until ``wanted`` processes have answered.
+def replies_by_process(url: str, params: dict | None = None, wanted: int = 2, limit: int = 400):
+    """GET ``url`` from 8 clients at once until ``wanted`` processes have answered: their replies.
 
     Eight clients can fill one process's concurrency limit; its 503 with ``Retry-After`` is the
     documented answer to that, so such replies are skipped, and every other one must be a 200.
@@ -55,16 +57,20 @@ def answers_by_process(server, query: str, wanted: int = 2, limit: int = 400) ->
     seen: dict[int, list] = {}
     with ThreadPoolExecutor(max_workers=8) as pool:
         for _ in range(limit // 8):
-            for reply in pool.map(
-                lambda _: call(sparql(server), params={"query": query}), range(8)
-            ):
+            for reply in pool.map(lambda _: call(url, params=params), range(8)):
                 if reply.status == 503 and "retry-after" in reply.headers:
                     continue  # saturated (KG_MAX_CONCURRENT per process): the documented "retry"
                 assert reply.status == 200, reply.text
-                seen.setdefault(int(reply.headers["x-kg-process"]), []).append(reply.json())
+                seen.setdefault(int(reply.headers["x-kg-process"]), []).append(reply)
             if len(seen) >= wanted:
                 break
     return seen
+
+
+def answers_by_process(server, query: str) -> dict[int, list]:
+    """The JSON answers to ``query``, by the process that gave them."""
+    seen = replies_by_process(sparql(server), {"query": query})
+    return {pid: [reply.json() for reply in replies] for pid, replies in seen.items()}
 
 
 def test_concurrent_queries_are_answered_by_two_processes_that_all_see_loaded_files(server):
@@ -75,6 +81,28 @@ def test_concurrent_queries_are_answered_by_two_processes_that_all_see_loaded_fi
         assert all(answer["boolean"] is True for answer in answers)  # --load is everywhere
     # the files were loaded once, by the master, not once per process
     assert server.log.read_text().count("loaded [") == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dataset?format=ttl",
+        "/.well-known/void",
+        "/data/",
+        *(f"/data/{fmt.filename}" for fmt in DUMP_FORMATS.values()),
+    ],
+)
+def test_every_process_describes_and_serves_the_dataset_alike(server, path):
+    """One store, one description: the same ETag, Last-Modified and body from every process
+    (the dumps are written once, not once per process)."""
+    seen = replies_by_process(server.url + path)
+    assert len(seen) == 2
+    replies = [reply for answers in seen.values() for reply in answers]
+    assert len({reply.body for reply in replies}) == 1
+    assert len({reply.headers.get("etag") for reply in replies}) == 1
+    assert len({reply.headers.get("last-modified") for reply in replies}) == 1
+    if path.startswith("/data/") and path != "/data/":
+        assert replies[0].headers["etag"] and replies[0].headers["last-modified"]
 
 
 def test_a_timeout_still_kills_the_query_worker_under_gunicorn(server):
