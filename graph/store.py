@@ -176,6 +176,15 @@ class EmbeddedStore(GraphStore):
             raise QueryError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
+        except RuntimeError as exc:
+            unbindable = _unbindable(exc, substitutions)
+            if unbindable:
+                raise QueryError(
+                    f"a value was given for ?{unbindable}, but the query has no such variable "
+                    "to bind (a SELECT must select it; CONSTRUCT, DESCRIBE and ASK must use it "
+                    "in WHERE)"
+                ) from exc
+            raise
 
     def _write(self, action) -> None:
         if self.read_only:
@@ -244,6 +253,15 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
+
+
+def _unbindable(exc: RuntimeError, substitutions: Mapping[str, Term] | None) -> str | None:
+    """The substituted variable pyoxigraph refused because the query does not bind it, if that
+    is what ``exc`` says (pyoxigraph reports it as a RuntimeError naming the variable)."""
+    message = str(exc)
+    if "does not contain" not in message:
+        return None
+    return next((name for name in substitutions or () if f"?{name} " in message + " "), None)
 
 
 def database_dir(store_path: Path) -> Path:
