@@ -14,13 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES
-from graph.store import GraphStore, QueryError, StoreError
+from graph.store import GraphStore, QueryError, StoreError, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -62,6 +63,9 @@ class Job:
     result_type: str = RESULT_TYPES[0]
     graph_type: str = "text/turtle"
     max_rows: int = 10_000
+    #: values for variables of the query (pyoxigraph ``substitutions``), each term written in
+    #: N-Triples syntax (:func:`term_texts`), so that a job stays plain strings
+    substitutions: dict[str, str] | None = None
 
 
 @dataclass
@@ -79,11 +83,31 @@ class Answer:
         )
 
 
+def term_texts(terms: Mapping[str, Term]) -> dict[str, str]:
+    """Substitutions for a :class:`Job`: each term in N-Triples syntax, as pyoxigraph writes it."""
+    return {name: str(term) for name, term in terms.items()}
+
+
+def _term(name: str, text: str) -> Term:
+    """The term of one N-Triples term text (the object of a one-statement document)."""
+    try:
+        parsed = list(ox.parse(f"<urn:x:s> <urn:x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise QueryError(f"the value for ?{name} is not an RDF term: {text}") from exc
+    if len(parsed) != 1:
+        raise QueryError(f"the value for ?{name} is not one RDF term: {text}")
+    return parsed[0].object
+
+
 def evaluate(store: GraphStore, job: Job) -> Answer:
     """Run ``job`` on ``store``; raises QueryError (client) or StoreError (server)."""
     try:
+        substitutions = {k: _term(k, v) for k, v in (job.substitutions or {}).items()}
         result = store.query(
-            job.query, default_graph=job.default_graph, named_graphs=job.named_graphs
+            job.query,
+            substitutions=substitutions or None,
+            default_graph=job.default_graph,
+            named_graphs=job.named_graphs,
         )
         if isinstance(result, ox.QueryBoolean):
             return _boolean(bool(result), job.result_type)

@@ -29,6 +29,7 @@ def job_message(job: Job) -> tuple:
         job.result_type,
         job.graph_type,
         job.max_rows,
+        job.substitutions,
     )
 
 
