@@ -243,32 +243,50 @@ def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
 
 def execute(sparql: Sparql, job: Job, requested: float | None) -> Answer | Response:
     """Run ``job`` within the concurrency limit and the timeout; errors become responses."""
-    config = current_app.config
-    limit = float(config["KG_QUERY_TIMEOUT"])
-    timeout = min(limit, requested) if requested else limit
+    timeout = query_timeout(requested)
+    try:
+        return guarded(sparql, job, timeout)
+    except QueryError as exc:
+        return error_response(400, str(exc))
+    except (QueryTimeout, EngineBusy) as exc:
+        status, message, headers = limit_error(exc, timeout)
+        return error_response(status, message, headers=headers)
+    except StoreError as exc:
+        return server_error("the store failed while answering the query", exc)
+
+
+def query_timeout(requested: float | None = None) -> float:
+    """This request's time limit: ``KG_QUERY_TIMEOUT``, lowered (never raised) by ``requested``."""
+    limit = float(current_app.config["KG_QUERY_TIMEOUT"])
+    return min(limit, requested) if requested else limit
+
+
+def guarded(sparql: Sparql, job: Job, timeout: float) -> Answer:
+    """Run ``job`` on the query engine within the concurrency limit and ``timeout``: what every
+    query of the service (the endpoint's and the catalogue's) goes through.
+
+    Raises QueryError (client), StoreError (server), QueryTimeout, or EngineBusy (also when
+    ``KG_MAX_CONCURRENT`` queries are already running or waiting).
+    """
     if not sparql.slots.acquire(blocking=False):
-        return error_response(
-            503,
-            f"the endpoint is busy ({config['KG_MAX_CONCURRENT']} queries running or waiting, "
-            "KG_MAX_CONCURRENT); retry shortly",
-            headers={"Retry-After": RETRY_AFTER},
+        raise EngineBusy(
+            f"the endpoint is busy ({current_app.config['KG_MAX_CONCURRENT']} queries running "
+            "or waiting, KG_MAX_CONCURRENT)"
         )
     try:
         return sparql.engine.run(job, timeout)
-    except QueryError as exc:
-        return error_response(400, str(exc))
-    except QueryTimeout as exc:
-        return error_response(
-            504,
-            f"{exc} (KG_QUERY_TIMEOUT is {limit:g} s)",
-            headers={"X-KG-Timeout": f"{timeout:g}"},
-        )
-    except EngineBusy as exc:
-        return error_response(503, f"{exc}; retry shortly", headers={"Retry-After": RETRY_AFTER})
-    except StoreError as exc:
-        return server_error("the store failed while answering the query", exc)
     finally:
         sparql.slots.release()
+
+
+def limit_error(exc: QueryTimeout | EngineBusy, timeout: float) -> tuple[int, str, dict]:
+    """Status, message and headers of the documented answer to a guard: ``504`` with
+    ``X-KG-Timeout`` for a stopped query, ``503`` with ``Retry-After`` when busy."""
+    if isinstance(exc, QueryTimeout):
+        limit = float(current_app.config["KG_QUERY_TIMEOUT"])
+        message = f"{exc} (KG_QUERY_TIMEOUT is {limit:g} s)"
+        return 504, message, {"X-KG-Timeout": f"{timeout:g}"}
+    return 503, f"{exc}; retry shortly", {"Retry-After": RETRY_AFTER}
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
