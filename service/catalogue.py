@@ -9,8 +9,10 @@ URL scheme (one stable URL per query; parameters are URL arguments named after t
     /queries/<name>.csv      the rows as CSV (header ``X-KG-Truncated: true`` when cut)
 
 A parameter value that does not fit its type is a 400 with the reason. Answers are capped at
-``KG_MAX_ROWS`` rows (or triples) with an explicit ``truncated`` flag. Queries run on the store
-through ``GraphStore.query(text, substitutions=…)`` — values never enter the query text.
+``KG_MAX_ROWS`` rows (or triples) with an explicit ``truncated`` flag. Queries run as the
+``/sparql`` endpoint's do: on its query engine (killable worker processes for the embedded store),
+under ``KG_QUERY_TIMEOUT`` (504) and ``KG_MAX_CONCURRENT`` (503), with the values as
+``substitutions`` — they never enter the query text.
 """
 
 from __future__ import annotations
@@ -26,9 +28,21 @@ from graph import queries
 from graph.store import QueryError, StoreError
 from service import get_store
 from service.browse.i18n import current_lang
-from service.catalogue_data import Answer, Refused, bar_chart, cell, network, options, plain, run
+from service.catalogue_data import (
+    Answer,
+    Refused,
+    bar_chart,
+    cell,
+    job,
+    network,
+    options,
+    plain,
+    read,
+)
 from service.catalogue_data import snippet as python_snippet
 from service.errors import error_response, server_error
+from service.sparql import guarded, limit_error, query_timeout, state
+from service.sparql_engine import EngineBusy, QueryTimeout
 from service.sparql_scan import refused_services, scan
 
 bp = Blueprint("catalogue", __name__)
@@ -99,20 +113,15 @@ def page(name: str):
     try:
         bindings = qf.bind(raw)
     except queries.ParamError as exc:
-        if fmt:
-            return error_response(400, str(exc))
-        data = _page_data(qf, raw, {}, None, lang)
-        data["error"] = str(exc)
-        return _html(qf, data, status=400)
+        return _failed(qf, fmt, raw, {}, 400, str(exc))
+    timeout = query_timeout()
     try:
-        answer = _answer(qf, bindings)
+        answer = _answer(qf, bindings, timeout)
     except QueryError as exc:  # Refused included: a SERVICE this endpoint does not allow
         message = str(exc) if isinstance(exc, Refused) else f"the query could not run: {exc}"
-        if fmt:
-            return error_response(400, message)
-        data = _page_data(qf, raw, bindings, None, lang)
-        data["error"] = message
-        return _html(qf, data, status=400)
+        return _failed(qf, fmt, raw, bindings, 400, message)
+    except (QueryTimeout, EngineBusy) as exc:  # the endpoint's guards: 504 and 503
+        return _failed(qf, fmt, raw, bindings, *limit_error(exc, timeout))
     except StoreError as exc:
         return server_error("the store failed while answering the catalogue query", exc)
     data = _page_data(qf, raw, bindings, answer, lang)
@@ -128,18 +137,40 @@ def page(name: str):
     return response
 
 
+def _failed(
+    qf: queries.QueryFile,
+    fmt: str | None,
+    raw: dict,
+    bindings: dict,
+    status: int,
+    message: str,
+    headers: dict | None = None,
+) -> Response:
+    """The error answer: the service's error shape for the JSON and CSV twins, the page with its
+    form and the message otherwise."""
+    if fmt:
+        return error_response(status, message, headers=headers)
+    data = _page_data(qf, raw, bindings, None, current_lang())
+    data["error"] = message
+    response = _html(qf, data, status=status)
+    response.headers.extend(headers or {})
+    return response
+
+
 def _max_rows() -> int:
     return int(current_app.config.get("KG_MAX_ROWS") or 10_000)
 
 
-def _answer(qf: queries.QueryFile, bindings: dict) -> Answer:
+def _answer(qf: queries.QueryFile, bindings: dict, timeout: float) -> Answer:
+    """Run ``qf`` as the endpoint runs a query: on its query engine, within its time limit and
+    concurrency limit (raises QueryError, StoreError, QueryTimeout or EngineBusy)."""
     refused = refused_services(scan(qf.text), current_app.config.get("KG_SERVICE_ALLOWLIST") or [])
     if refused:
         raise Refused(
             f"this query calls SERVICE {', '.join(refused)}, which this endpoint does not allow "
             "(setting KG_SERVICE_ALLOWLIST)"
         )
-    return run(get_store(current_app), qf, bindings, _max_rows())
+    return read(guarded(state(), job(qf, bindings, _max_rows()), timeout))
 
 
 def _page_data(qf, raw: dict, bindings: dict, answer: Answer | None, lang: str) -> dict:

@@ -1,9 +1,10 @@
-"""The query catalogue's data layer: run a catalogue query, encode its answer, build the extras.
+"""The query catalogue's data layer: a catalogue query's job and answer, the extras.
 
 Everything a catalogue page shows is built here as plain data (the page's JSON twin): the answer
 as columns and rows of W3C SPARQL-JSON-style cells, the drop-down options of class-typed
 parameters, the bar chart and network drawings (server-side SVG geometry, no JavaScript needed),
 and the copyable SPARQLWrapper snippet. Values reach the query only through ``substitutions``.
+A catalogue query runs on the SPARQL endpoint's query engine (:func:`job` → :func:`read`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from graph import queries
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore, QueryError
 from service.browse.data import sort_key
+from service.sparql_results import Answer as EngineAnswer
+from service.sparql_results import Job, term_texts
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 NUMERIC = {PREFIXES["xsd"] + t for t in ("integer", "decimal", "double", "float", "int", "long")}
@@ -35,30 +38,39 @@ class Refused(QueryError):
     """The query may not run here (e.g. SERVICE to an endpoint that is not allowed)."""
 
 
-def run(store: GraphStore, qf: queries.QueryFile, bindings: dict, max_rows: int) -> Answer:
-    """Evaluate ``qf`` with ``bindings`` as substitutions; at most ``max_rows`` rows or triples."""
-    result = store.query(qf.text, substitutions=bindings)
-    if isinstance(result, ox.QuerySolutions):
-        columns = [v.value for v in result.variables]
-        rows, truncated = [], False
-        for solution in result:
-            if len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append([solution[name] for name in columns])
-        return Answer("SELECT", columns, rows, truncated)
-    if isinstance(result, ox.QueryTriples):
-        triples, truncated = [], False
-        for triple in result:
-            if len(triples) >= max_rows:
-                truncated = True
-                break
-            triples.append(triple)
+#: how a catalogue answer travels from the query engine: solutions and booleans as SPARQL TSV
+#: (every term written in full, read back by pyoxigraph), triples as N-Triples
+RESULT_TYPE = "text/tab-separated-values"
+GRAPH_TYPE = "application/n-triples"
+
+
+def job(qf: queries.QueryFile, bindings: dict, max_rows: int) -> Job:
+    """The engine's job for ``qf`` with ``bindings`` as substitutions; at most ``max_rows`` rows
+    or triples."""
+    return Job(
+        qf.text,
+        result_type=RESULT_TYPE,
+        graph_type=GRAPH_TYPE,
+        max_rows=max_rows,
+        substitutions=term_texts(bindings),
+    )
+
+
+def read(answer: EngineAnswer) -> Answer:
+    """The catalogue's :class:`Answer` (pyoxigraph terms) of the engine's serialised answer."""
+    if answer.media_type == GRAPH_TYPE:
+        triples = [q.triple for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
         rows = [[t.subject, t.predicate, t.object] for t in triples]
-        return Answer("CONSTRUCT", ["subject", "predicate", "object"], rows, truncated, triples)
-    value = ox.Literal("true" if bool(result) else "false", datatype=ox.NamedNode(
-        PREFIXES["xsd"] + "boolean"))
-    return Answer("ASK", ["boolean"], [[value]])
+        columns = ["subject", "predicate", "object"]
+        return Answer("CONSTRUCT", columns, rows, answer.truncated, triples)
+    result = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.TSV)
+    if isinstance(result, ox.QueryBoolean):
+        boolean = ox.NamedNode(PREFIXES["xsd"] + "boolean")
+        value = ox.Literal("true" if bool(result) else "false", datatype=boolean)
+        return Answer("ASK", ["boolean"], [[value]])
+    columns = [v.value for v in result.variables]
+    rows = [[solution[name] for name in columns] for solution in result]
+    return Answer("SELECT", columns, rows, answer.truncated)
 
 
 def cell(term) -> dict | None:
