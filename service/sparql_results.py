@@ -101,18 +101,27 @@ def _term(name: str, text: str) -> Term:
 
 def evaluate(store: GraphStore, job: Job) -> Answer:
     """Run ``job`` on ``store``; raises QueryError (client) or StoreError (server)."""
-    try:
-        substitutions = {k: _term(k, v) for k, v in (job.substitutions or {}).items()}
-        result = store.query(
+    substitutions = {k: _term(k, v) for k, v in (job.substitutions or {}).items()}
+
+    def run():
+        return store.query(
             job.query,
             substitutions=substitutions or None,
             default_graph=job.default_graph,
             named_graphs=job.named_graphs,
         )
+
+    try:
+        result = run()
         if isinstance(result, ox.QueryBoolean):
             return _boolean(bool(result), job.result_type)
         if isinstance(result, ox.QueryTriples):
             return _triples(result, job.graph_type, job.max_rows)
+        if job.result_type == JSON:
+            answer = _native_json(result, job.max_rows)
+            if answer is not None:
+                return answer
+            result = run()  # larger than the fast path takes: again, row by row, capped
         return _solutions(result, job.result_type, job.max_rows)
     except (QueryError, StoreError):
         raise
@@ -126,6 +135,51 @@ def evaluate(store: GraphStore, job: Job) -> Answer:
 
 
 # --- SELECT ------------------------------------------------------------------------------------
+JSON = RESULT_TYPES[0]
+#: answers up to this size are written by pyoxigraph itself (SPARQL JSON), then counted
+NATIVE_BYTES = 4 << 20
+
+
+class _Full(Exception):
+    """The answer outgrew :data:`NATIVE_BYTES`."""
+
+
+class _Capped(io.RawIOBase):
+    """Collects what pyoxigraph writes, up to :data:`NATIVE_BYTES` (then raises ``_Full``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > NATIVE_BYTES:
+            raise _Full
+        self.parts.append(bytes(data))
+        return len(data)
+
+
+def _native_json(solutions: ox.QuerySolutions, max_rows: int) -> Answer | None:
+    """The fast path: pyoxigraph serialises SPARQL JSON in native code, and the rows are counted
+    afterwards. ``None`` when the answer is over the row cap or :data:`NATIVE_BYTES`: the
+    caller then evaluates again through :func:`_solutions`, which stops at the cap and says so.
+    """
+    out = _Capped()
+    try:
+        solutions.serialize(out, format=ox.QueryResultsFormat.JSON)
+    except _Full:
+        return None
+    body = b"".join(out.parts)
+    rows = len(json.loads(body)["results"]["bindings"])
+    if rows > max_rows:
+        return None
+    return Answer(JSON, body, rows, False)
+
+
 def _solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int) -> Answer:
     names = [v.value for v in solutions.variables]
     rows: list[list] = []
