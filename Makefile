@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# serving processes for `make run`: 0 = one per CPU core (gunicorn; 1 = waitress, and always 1 with updates on)
+PROCESSES ?= 0
 
 .PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench clean
 
@@ -49,7 +51,7 @@ stats: setup
 
 # The main job: build the graph, then serve it on http://$(HOST):$(PORT)/ with the embedded store.
 run: build
-	$(BIN)/kompetensgraf serve --store $(STORE) --host $(HOST) --port $(PORT)
+	$(BIN)/kompetensgraf serve --store $(STORE) --host $(HOST) --port $(PORT) --processes $(PROCESSES)
 
 test: setup setup-browser setup-virtuoso
 	$(BIN)/python -m pytest

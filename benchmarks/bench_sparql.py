@@ -346,7 +346,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--rounds", type=int, default=8, help="interleaved rounds per engine")
     parser.add_argument(
-        "--processes", type=int, default=1, help="our serving processes (serve --processes)"
+        "--processes",
+        type=int,
+        default=0,
+        help="our serving processes (serve --processes; default 0 = one per core, as make run)",
     )
     args = parser.parse_args()
 
@@ -360,7 +363,8 @@ def main() -> int:
         work = requests_for(store, args.requests, args.seed)
         print(
             f"{len(work)} requests in the mix, {args.clients} clients, {args.seconds:g} s per run,"
-            f" {os.cpu_count()} CPU cores, {args.processes} serving process(es), store {store}"
+            f" {os.cpu_count()} CPU cores, {args.processes or os.cpu_count()} serving process(es),"
+            f" store {store}"
         )
 
         ox_proc, ox_port = start_oxigraph(store, workdir)
