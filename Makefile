@@ -54,10 +54,11 @@ run: build
 	$(BIN)/kompetensgraf serve --store $(STORE) --host $(HOST) --port $(PORT) --processes $(PROCESSES)
 
 test: setup setup-browser setup-virtuoso
+	$(BIN)/ruff check graph service tests benchmarks
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check graph service tests
+	$(BIN)/ruff check graph service tests benchmarks
 
 bench: setup
 	$(BIN)/python benchmarks/bench_sparql.py

@@ -7,6 +7,7 @@ written next to it under ``builds/.tmp-…`` and only a symlink rename (``os.rep
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -176,10 +177,22 @@ def publish(store_path: Path, build_dir: Path) -> None:
 
 
 def prune(builds: Path, keep: Path) -> None:
+    """Remove all but the newest :data:`KEEP_BUILDS` builds besides ``keep`` — except those that
+    a process still reads (a server, a query worker: they hold a :func:`graph.store.lease`)."""
     finished = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.startswith("."))
     old = [p for p in finished if p != keep][:-KEEP_BUILDS] if len(finished) > KEEP_BUILDS else []
     for path in old:
-        shutil.rmtree(path, ignore_errors=True)
+        try:
+            handle = open(path / BUILD_INFO, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            shutil.rmtree(path, ignore_errors=True)  # not a complete build
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # still being read: a later build removes it
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def build_remote(

@@ -91,7 +91,9 @@ def cmd_validate(args) -> int:
         problems = check_problems(store, parsed)
     if problems:
         raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
-    err.print(f"[green]Valid[/green]: {len(parsed.dataset)} quads from {len(sources)} files conform.")
+    err.print(
+        f"[green]Valid[/green]: {len(parsed.dataset)} quads from {len(sources)} files conform."
+    )
     return 0
 
 
@@ -178,7 +180,9 @@ def cmd_stats(args) -> int:
     for row in store.select(queries.internal("class-counts")):
         classes.add_row(compact(row["class"].value), row["count"].value)
     console.print(classes)
-    graphs = Table("named graph", "triples", "source", title="Triples per named graph / Tripler per graf")
+    graphs = Table(
+        "named graph", "triples", "source", title="Triples per named graph / Tripler per graf"
+    )
     for row in store.select(queries.internal("graph-counts")):
         sources = row["source"].value.split() if "source" in row else []
         graphs.add_row(
@@ -228,7 +232,9 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("query", help="SPARQL text, a path to a .rq file or a catalogue query's name")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter of the .rq file (#+ param:), bound by substitution")
-    q.add_argument("--format", choices=sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS) - {"trig", "nquads"}))
+    q.add_argument(
+        "--format", choices=sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS) - {"trig", "nquads"})
+    )
     q.set_defaults(func=cmd_query)
 
     e = with_store(sub.add_parser("export", help="the whole dataset with every named graph"))
@@ -241,7 +247,9 @@ def parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import-scb", help="convert an SCB code list of län and kommuner to TriG")
     i.add_argument("file", type=Path, help="SCB code list (CSV: Code;Name or Kod;Benämning)")
-    i.add_argument("-o", "--output", type=Path, help="TriG file to write (default: standard output)")
+    i.add_argument(
+        "-o", "--output", type=Path, help="TriG file to write (default: standard output)"
+    )
     i.set_defaults(func=cmd_import_scb)
 
     r = with_store(sub.add_parser(

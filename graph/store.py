@@ -15,18 +15,18 @@ The service opens the database read-only; a writer and a reader never share a di
 
 from __future__ import annotations
 
+import fcntl
 import json
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Union
 
 import pyoxigraph as ox
 
-QueryResult = Union[ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean]
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 DB_DIR = "oxigraph"
 BUILD_INFO = "build.json"
@@ -139,12 +139,14 @@ class EmbeddedStore(GraphStore):
         self._lock = threading.Lock()
         self._changes = 0
         self.info: dict = {}
+        self._lease = None
         try:
             if self.path is None:
                 self._store = ox.Store()
             else:
                 db = database_dir(self.path)
                 self.info = read_build_info(self.path)
+                self._lease = lease(self.path)
                 self._store = ox.Store.read_only(str(db)) if read_only else ox.Store(str(db))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
@@ -253,6 +255,9 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
+        if self._lease is not None:
+            self._lease.close()  # releases the lock on the build
+            self._lease = None
 
 
 def _unbindable(exc: RuntimeError, substitutions: Mapping[str, Term] | None) -> str | None:
@@ -273,6 +278,19 @@ def database_dir(store_path: Path) -> Path:
             f"no built store at {store_path}: run `kompetensgraf build --store {store_path}`"
         )
     return db
+
+
+def lease(store_path: Path):
+    """A shared lock on a built store (its ``build.json``) for as long as the returned file stays
+    open: :func:`graph.build.prune` never removes a build that some process still reads. ``None``
+    for a directory that is not a build. The lock goes with the process, however it ends."""
+    info = store_path.resolve() / BUILD_INFO
+    try:
+        handle = open(info, "rb")  # noqa: SIM115 - held open for the store's life
+    except OSError:
+        return None
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
 
 
 def read_build_info(store_path: Path) -> dict:

@@ -100,7 +100,8 @@ def project_sources(root: Path = ROOT) -> list[Source]:
     """The ontology, the SKOS schemes and every curated data file, in a stable order."""
     ontology = root / "ontology"
     sources = [Source(p, "turtle", ONTOLOGY_GRAPH) for p in sorted(ontology.glob("*.ttl"))]
-    sources += [Source(p, "turtle", VOCAB_GRAPH) for p in sorted((ontology / "vocab").glob("*.ttl"))]
+    vocab = sorted((ontology / "vocab").glob("*.ttl"))
+    sources += [Source(p, "turtle", VOCAB_GRAPH) for p in vocab]
     data = root / "graph" / "data"
     sources += [source_of(p) for p in sorted(data.rglob("*")) if p.suffix in QUAD_SUFFIXES]
     return sources

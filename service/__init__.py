@@ -57,7 +57,9 @@ def _from_environment(defaults: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def create_app(config: Mapping[str, Any] | None = None, *, store: GraphStore | None = None) -> Flask:
+def create_app(
+    config: Mapping[str, Any] | None = None, *, store: GraphStore | None = None
+) -> Flask:
     """Build the Flask application. ``store`` lets tests inject an in-memory store."""
     app = Flask(__name__)
     app.config.update(DEFAULTS)

@@ -75,10 +75,11 @@ def start_server(store: Path, log: Path, *args: str, env: dict | None = None) ->
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(url + "/sparql", proc)
-    except Exception:
+    except Exception as exc:
         proc.kill()
         proc.wait()
-        raise RuntimeError(f"server did not start; log:\n{log.read_text(errors='replace')[-4000:]}")
+        tail = log.read_text(errors="replace")[-4000:]
+        raise RuntimeError(f"server did not start; log:\n{tail}") from exc
     return Server(url, proc, store, log)
 
 

@@ -140,13 +140,21 @@ def test_failing_check_query_refuses_the_build(project_copy, tmp_path):
     assert "a test reason" in str(refused.value)
 
 
-def test_rebuild_replaces_the_store_and_prunes_old_builds(project_copy, tmp_path):
+def test_rebuild_replaces_the_store_and_prunes_old_builds_nobody_reads(project_copy, tmp_path):
     store_path = tmp_path / "store"
-    ids = [build(store_path, root=project_copy, **QUIET).build_id for _ in range(4)]
+    ids = [build(store_path, root=project_copy, **QUIET).build_id for _ in range(2)]
+    reader = open_store(store_path, read_only=True)  # a server still reading the second build
+    ids += [build(store_path, root=project_copy, **QUIET).build_id for _ in range(3)]
     assert os.readlink(store_path).endswith(ids[-1])
     kept = sorted(p.name for p in (tmp_path / "builds").iterdir())
-    assert ids[-1] in kept and ids[0] not in kept
-    assert len(kept) <= 3
+    assert ids[0] not in kept  # pruned
+    assert ids[1] in kept  # in use: kept, and still readable
+    assert reader.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+    assert kept == sorted(ids[1:])  # the current build and two before it, plus the one in use
+    reader.close()
+    ids.append(build(store_path, root=project_copy, **QUIET).build_id)
+    kept = sorted(p.name for p in (tmp_path / "builds").iterdir())
+    assert kept == sorted(ids[3:])  # no longer read: pruned with the next build
 
 
 def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
