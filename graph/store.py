@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import threading
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -139,14 +141,16 @@ class EmbeddedStore(GraphStore):
         self._lock = threading.Lock()
         self._changes = 0
         self.info: dict = {}
-        self._lease = None
+        self._lease: weakref.finalize | None = None
         try:
             if self.path is None:
                 self._store = ox.Store()
             else:
                 db = database_dir(self.path)
                 self.info = read_build_info(self.path)
-                self._lease = lease(self.path)
+                fd = lease(self.path)
+                if fd is not None:  # released by close(), or when the store is collected
+                    self._lease = weakref.finalize(self, os.close, fd)
                 self._store = ox.Store.read_only(str(db)) if read_only else ox.Store(str(db))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
@@ -256,8 +260,7 @@ class EmbeddedStore(GraphStore):
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
         if self._lease is not None:
-            self._lease.close()  # releases the lock on the build
-            self._lease = None
+            self._lease()  # closes the descriptor: releases the lock on the build
 
 
 def _unbindable(exc: RuntimeError, substitutions: Mapping[str, Term] | None) -> str | None:
@@ -280,17 +283,17 @@ def database_dir(store_path: Path) -> Path:
     return db
 
 
-def lease(store_path: Path):
-    """A shared lock on a built store (its ``build.json``) for as long as the returned file stays
-    open: :func:`graph.build.prune` never removes a build that some process still reads. ``None``
-    for a directory that is not a build. The lock goes with the process, however it ends."""
-    info = store_path.resolve() / BUILD_INFO
+def lease(store_path: Path) -> int | None:
+    """A shared lock on a built store (its ``build.json``) for as long as the returned file
+    descriptor stays open: :func:`graph.build.prune` never removes a build that some process
+    still reads. ``None`` for a directory that is not a build. The lock goes with the process,
+    however it ends."""
     try:
-        handle = open(info, "rb")  # noqa: SIM115 - held open for the store's life
+        fd = os.open(store_path.resolve() / BUILD_INFO, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
-    fcntl.flock(handle, fcntl.LOCK_SH)
-    return handle
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
 
 
 def read_build_info(store_path: Path) -> dict:
