@@ -53,8 +53,7 @@ stats: setup
 run: build
 	$(BIN)/kompetensgraf serve --store $(STORE) --host $(HOST) --port $(PORT) --processes $(PROCESSES)
 
-test: setup setup-browser setup-virtuoso
-	$(BIN)/ruff check graph service tests benchmarks
+test: setup setup-browser setup-virtuoso lint
 	$(BIN)/python -m pytest
 
 lint: setup
