@@ -10,6 +10,7 @@ Every problem is reported with the file, the focus node, the shape (or check) an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH, compact
 
 TRIPLE_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld"}
 QUAD_SUFFIXES = {".trig": "trig", ".nq": "nquads"}
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -92,8 +94,25 @@ def source_of(path: Path, graph: str | None = None) -> Source:
     if suffix in QUAD_SUFFIXES:
         return Source(path, QUAD_SUFFIXES[suffix], graph)
     if suffix in TRIPLE_SUFFIXES:
-        return Source(path, TRIPLE_SUFFIXES[suffix], graph)
+        syntax = TRIPLE_SUFFIXES[suffix]
+        why = dtd_refusal(path.read_bytes()) if syntax == "xml" and path.is_file() else None
+        if why:
+            raise BuildError(f"{path}: {why}")
+        return Source(path, syntax, graph)
     raise BuildError(f"{path}: unknown RDF file type {suffix!r}")
+
+
+def dtd_refusal(data: bytes) -> str | None:
+    """Why RDF/XML ``data`` must not be parsed, or ``None``: a DTD (``<!DOCTYPE``, ``<!ENTITY``)
+    can declare entities that expand a few hundred bytes into gigabytes ("billion laughs"), so
+    RDF/XML with one is refused before any parser sees it (NUL bytes are dropped first, so that
+    UTF-16 text cannot hide it)."""
+    if _DTD.search(data.replace(b"\x00", b"")):
+        return (
+            "RDF/XML with a DTD (<!DOCTYPE or <!ENTITY) is refused: its entities could expand "
+            "without bound; remove the DTD and write the IRIs out"
+        )
+    return None
 
 
 def project_sources(root: Path = ROOT) -> list[Source]:

@@ -3,8 +3,9 @@
 Guards (settings in ``app.config``, overridable by ``KG_…`` environment variables):
 ``KG_QUERY_TIMEOUT`` (a request may lower it with ``timeout=``), ``KG_MAX_ROWS`` (truncation is
 signalled, never silent), ``KG_MAX_REQUEST_BYTES`` (413), ``KG_WORKERS`` and
-``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated), ``KG_SERVICE_ALLOWLIST`` (SERVICE is
-refused unless the endpoint is listed), ``KG_CACHE_SIZE``, ``KG_UPDATE_TOKEN`` (updates off when
+``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated), ``KG_SERVICE_ALLOWLIST`` (SERVICE and
+LOAD are refused unless the endpoint is listed: :mod:`service.sparql_gate`, which also refuses
+requests nested too deep), ``KG_CACHE_SIZE``, ``KG_UPDATE_TOKEN`` (updates off when
 empty) and ``KG_DATA_DIR``. See the README's "Guards and settings".
 """
 
@@ -30,10 +31,11 @@ from service.sparql_engine import (
     QueryEngine,
     QueryTimeout,
 )
+from service.sparql_gate import Refused, check_federation, check_nesting
 from service.sparql_live import Dataset, prepare
 from service.sparql_protocol import ProtocolError, SparqlRequest, parse_request
 from service.sparql_results import GRAPH_TYPES, RESULT_TYPES, Answer, Job
-from service.sparql_scan import refused_services, scan
+from service.sparql_scan import scan
 
 SETTINGS: dict[str, Any] = {
     "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it
@@ -182,22 +184,21 @@ def choose(offers: list[str], fmt: str | None) -> str | Response:
 
 def run_query(req: SparqlRequest) -> Response:
     sparql, config = state(), current_app.config
-    found = scan(req.query or "")
-    refused = refused_services(found, config["KG_SERVICE_ALLOWLIST"])
-    if refused:
-        return error_response(
-            400,
-            f"SERVICE {', '.join(refused)} is not allowed: federated queries may only call the "
-            "endpoints listed in the setting KG_SERVICE_ALLOWLIST (empty: SERVICE is off)",
-        )
-    if found.form == "update":
-        return error_response(
-            400, "this is a SPARQL Update: send it by POST as update= or application/sparql-update"
-        )
+    text = req.query or ""
+    try:
+        check_nesting(text)  # before any parser sees it
+        found = scan(text)
+        if found.form == "update":
+            raise Refused(
+                "this is a SPARQL Update: send it by POST as update= or application/sparql-update"
+            )
+        calls = check_federation(text, config["KG_SERVICE_ALLOWLIST"], update=False)
+    except Refused as exc:
+        return error_response(400, str(exc))
     job = make_job(req, found.form)
     if isinstance(job, Response):
         return job
-    cacheable = not found.services and not found.volatile
+    cacheable = not calls and not found.volatile
     key = (
         sparql.dataset.version,
         job.query,

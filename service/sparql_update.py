@@ -16,7 +16,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.store import GraphStore, QueryError, StoreError
+from graph.validate import dtd_refusal
 from service.errors import error_response, server_error
+from service.sparql_gate import refusal
 from service.sparql_protocol import SparqlRequest
 from service.sparql_scan import with_using
 
@@ -71,6 +73,9 @@ def run_update(req: SparqlRequest) -> Response:
     if denied is not None:
         return denied
     text = req.update or ""
+    refused = refusal(text, current_app.config["KG_SERVICE_ALLOWLIST"], update=True)
+    if refused:  # nested too deep, or SERVICE/LOAD not allowed (service.sparql_gate)
+        return error_response(400, refused)
     if req.using or req.using_named:
         try:
             text = with_using(text, req.using, req.using_named)
@@ -134,6 +139,8 @@ def graph_store() -> Response:
             415, f"unsupported content type {request.mimetype!r}: send {', '.join(TRIPLE_TYPES)}"
         )
     data = request.get_data()
+    if fmt == ox.RdfFormat.RDF_XML and (why := dtd_refusal(data)):
+        return error_response(400, f"nothing was changed: {why}")
     try:
         triples = list(ox.parse(data, format=fmt))
     except SyntaxError as exc:
