@@ -1,0 +1,163 @@
+"""SERVICE and LOAD reach only allow-listed endpoints, whatever the request's spelling.
+
+A real TCP listener on 127.0.0.1 stands for a host the server must not be turned against; one of
+its paths is on ``KG_SERVICE_ALLOWLIST``. Queries and updates aim at its other paths and at a
+second listener with comment, escape, case, whitespace, nesting, subquery, BASE and LOAD tricks:
+each is answered 400 naming the setting, and neither listener sees a connection. The allowed path
+is reached (the control that the listener would see one).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+from conftest import start_server
+from sparql_support import FORM, call, form, make_store
+
+TOKEN = "gate-token"
+
+
+class Listener:
+    """A TCP listener that counts connections and closes each at once."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture(scope="module")
+def listeners():
+    pair = Listener(), Listener()
+    yield pair
+    for listener in pair:
+        listener.sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, listeners):
+    root = tmp_path_factory.mktemp("gate-federation")
+    env = {"KG_SERVICE_ALLOWLIST": listeners[0].url("/allowed"), "KG_UPDATE_TOKEN": TOKEN}
+    srv = start_server(make_store(root), root / "server.log", "--processes", "1", "--workers",
+                       "1", "--timeout", "10", env=env)
+    yield srv
+    srv.stop()
+
+
+def attacks(one: Listener, two: Listener) -> list[str]:
+    bad, other = one.url("/other"), two.url("/allowed")
+    host = f"http://127.0.0.1:{one.port}/"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{bad}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE <{other}> {{ ?s ?p ?o }} }}",
+        # a comment ended by a carriage return: the engine reads SERVICE on the next line
+        f"SELECT * WHERE {{ # note\rSERVICE <{bad}> {{ ?s ?p ?o }} }}",
+        # an escaped '#' in a prefixed name is no comment
+        f"PREFIX h: <{host}> SELECT * WHERE {{ ?s ?p h:a\\#b . SERVICE h:other {{ ?s ?p ?o }} }}",
+        f"PREFIX h: <{host}> SELECT * WHERE {{ SERVICE h:oth\\-er {{ ?s ?p ?o }} }}",
+        # \u escapes in the keyword and in the IRI
+        f"SELECT * WHERE {{ \\u0053ERVICE <{bad}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE <{host}\\u006Fther> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE <{host}\\U0000006Fther> {{ ?s ?p ?o }} }}",
+        # case and whitespace
+        f"select * where {{ sErViCe\n\n\t <{bad}>\r\n{{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT\n<{bad}> {{ ?s ?p ?o }} }}",
+        # nesting, subqueries, EXISTS
+        f"SELECT * WHERE {{ {{ {{ OPTIONAL {{ SERVICE <{bad}> {{ ?s ?p ?o }} }} }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{bad}> {{ ?s ?p ?o }} }} }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{bad}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ SERVICE <{one.url('/allowed')}> {{ SERVICE <{bad}> {{ ?s ?p ?o }} }} }}",
+        # relative IRIs resolved against BASE, and prefixes
+        f"BASE <{host}allowed/> SELECT * WHERE {{ SERVICE <../other> {{ ?s ?p ?o }} }}",
+        f"BASE <{host}> PREFIX h: <x/> SELECT * WHERE {{ SERVICE h:y {{ ?s ?p ?o }} }}",
+        # a variable endpoint, whatever VALUES it takes
+        f"SELECT * WHERE {{ VALUES ?e {{ <{one.url('/allowed')}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        # text rdflib cannot parse that mentions SERVICE
+        f"SELECT * WHERE {{ SERVICE <{bad}> {{ ?s ?p ?o }} }} }} SERVICE",
+    ]
+
+
+def update_attacks(one: Listener, two: Listener) -> list[str]:
+    bad, host = one.url("/other"), f"http://127.0.0.1:{one.port}/"
+    return [
+        f"LOAD <{bad}>",
+        f"LOAD SILENT <{bad}>",
+        f"load silent <{two.url('/allowed')}> INTO GRAPH <urn:g>",
+        f"PREFIX h: <{host}> LOAD h:other",
+        f"BASE <{host}allowed/> LOAD <../other>",
+        f"INSERT DATA {{ <urn:a> <urn:b> 1 }} ; \\u004C\\u004FAD <{bad}>",
+        f"# c\rLOAD <{bad}>",
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{bad}> {{ ?s ?p ?o }} }}",
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE SILENT <{bad}> {{ ?s ?p ?o }} }} }} }}",
+    ]
+
+
+def update(server, text: str):
+    return call(server.url + "/sparql", method="POST", data=form({"update": text}),
+                headers={**FORM, "Authorization": f"Bearer {TOKEN}"})
+
+
+def test_refused_queries_make_no_connection(server, listeners):
+    for query in attacks(*listeners):
+        for reply in (
+            call(server.url + "/sparql", params={"query": query}),
+            call(server.url + "/sparql", method="POST", data=form({"query": query}),
+                 headers=FORM),
+        ):
+            assert reply.status == 400, (query, reply.text)
+            assert "KG_SERVICE_ALLOWLIST" in reply.text, query
+    assert [listener.connections for listener in listeners] == [0, 0]
+
+
+def test_refused_updates_make_no_connection(server, listeners):
+    for text in update_attacks(*listeners):
+        reply = update(server, text)
+        assert reply.status == 400, (text, reply.text)
+        assert "KG_SERVICE_ALLOWLIST" in reply.text, text
+    assert [listener.connections for listener in listeners] == [0, 0]
+
+
+def test_the_allowed_endpoint_is_reached_and_nothing_is_logged(server, listeners):
+    allowed = listeners[0].url("/allowed")
+    reply = call(server.url + "/sparql",
+                 params={"query": f"SELECT * WHERE {{ SERVICE SILENT <{allowed}> {{ ?s ?p ?o }} }}"})
+    assert reply.status == 200, reply.text
+    assert listeners[0].connections >= 1 and listeners[1].connections == 0
+    log = server.log.read_text()
+    assert "Traceback" not in log
+
+
+def test_service_in_a_string_or_a_name_is_no_service(server):
+    query = ('PREFIX service: <https://example.org/service/> SELECT * WHERE { '
+             '?s ?p "SERVICE <http://127.0.0.1:1/>" . ?s service:load ?o }')
+    assert call(server.url + "/sparql", params={"query": query}).status == 200
+
+
+def test_an_empty_allow_list_refuses_service_and_load(tmp_path):
+    srv = start_server(make_store(tmp_path), tmp_path / "server.log", "--processes", "1",
+                       "--workers", "1", env={"KG_UPDATE_TOKEN": TOKEN})
+    try:
+        reply = call(srv.url + "/sparql",
+                     params={"query": "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"})
+        assert reply.status == 400 and "KG_SERVICE_ALLOWLIST is empty" in reply.text
+        reply = update(srv, "LOAD <http://127.0.0.1:1/x>")
+        assert reply.status == 400 and "KG_SERVICE_ALLOWLIST is empty" in reply.text
+    finally:
+        srv.stop()
