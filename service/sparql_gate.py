@@ -5,8 +5,9 @@ Two checks; a request that fails one is a ``400`` (:class:`Refused`, one readabl
 **Nesting** (:func:`check_nesting`): one linear pass over the text, before rdflib or pyoxigraph
 parse it — both parse recursively, and pyoxigraph overflows its stack (the worker dies) on a few
 thousand nested brackets or left-nested operators. Refused are texts with more than
-:data:`MAX_DEPTH` brackets ``{ ( [`` open at once (counted conservatively: an opening bracket
-counts wherever it stands, a closing one only outside strings, IRIs and comments), more than
+:data:`MAX_DEPTH` brackets ``{ ( [`` open at once (``\\u`` escapes decoded first; brackets in
+strings and comments do not count, a closing bracket never goes below zero, and the brackets
+inside an IRI count too, as an engine may read its ``<`` as less-than), more than
 :data:`MAX_OPERATORS` operators that build left-nested trees (the keywords :data:`OPERATOR_WORDS`,
 every ``{``, and ``|| && | / ^ ! + - * = < >`` outside strings, IRIs and comments), or a
 parenthesised list (an RDF collection) of more than :data:`MAX_ITEMS` items.
@@ -68,6 +69,13 @@ _LEX = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _OPENERS = re.compile(r"[{(\[]")
+
+# rdflib copies each SERVICE clause's text by searching the whole request again, which fails
+# (the SERVICE vanishes from the parse) when a '#' stands earlier on its line, as in
+# ``PREFIX rdfs: <…#> SELECT … { SERVICE …``, and costs a scan per clause. The gate needs no
+# copy: a Comp with an evaluation function skips it (rdflib's own SERVICE evaluation, unused in
+# this service, would need it).
+rdf_parser.ServiceGraphPattern.setEvalFn(lambda _self, _ctx: None)
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
