@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,7 +44,7 @@ MAX_OPERATORS = 1000
 #: items of one parenthesised list without commas (an RDF collection, a VALUES row)
 MAX_ITEMS = 1000
 #: the largest query that mentions SERVICE or LOAD (it is parsed in full by rdflib first)
-MAX_CHECKED_BYTES = 32 << 10
+MAX_CHECKED_BYTES = 16 << 10
 #: the keywords counted as operators
 OPERATOR_WORDS = frozenset(
     {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "EXISTS", "SERVICE", "GRAPH", "VALUES"}
@@ -51,6 +52,8 @@ OPERATOR_WORDS = frozenset(
 #: rdflib parses recursively: room for MAX_DEPTH levels (Python 3.11 frames, not C stack)
 PARSE_RECURSION = 20_000
 SETTING = "KG_SERVICE_ALLOWLIST"
+#: one rdflib parse at a time (it holds the GIL anyway; pyparsing keeps some class-level state)
+_PARSE_LOCK = threading.Lock()
 
 _LEX = re.compile(
     r"""
@@ -180,11 +183,12 @@ def _outbound(decoded: str, update: bool) -> Outbound:
     if sys.getrecursionlimit() < PARSE_RECURSION:
         sys.setrecursionlimit(PARSE_RECURSION)
     try:
+        with _PARSE_LOCK:
+            tree = _parse(decoded, update)
         if update:
-            tree = rdf_parser.UpdateUnit.parse_string(decoded, parse_all=True)[0]
             steps = list(zip(tree.get("prologue") or [], tree.get("request") or [], strict=False))
         else:
-            prologue, body = rdf_parser.Query.parse_string(decoded, parse_all=True)
+            prologue, body = tree
             steps = [(prologue, body)]
     except Exception as exc:  # noqa: BLE001 - pyparsing's, rdflib's and RecursionError alike
         return Outbound(unreadable=" ".join(str(exc).split())[:200] or type(exc).__name__)
@@ -199,6 +203,12 @@ def _outbound(decoded: str, update: bool) -> Outbound:
             elif node.name == "Load":
                 loads.append(names.iri(node.get("iri")) or "?")
     return Outbound(tuple(services), tuple(loads))
+
+
+def _parse(decoded: str, update: bool):
+    if update:
+        return rdf_parser.UpdateUnit.parse_string(decoded, parse_all=True)[0]
+    return rdf_parser.Query.parse_string(decoded, parse_all=True)
 
 
 class _Names:
