@@ -16,6 +16,8 @@ import pytest
 from conftest import start_server
 from sparql_support import FORM, call, form, make_store
 
+from service import sparql_gate
+
 TOKEN = "gate-token"
 
 
@@ -162,3 +164,33 @@ def test_an_empty_allow_list_refuses_service_and_load(tmp_path):
         assert reply.status == 400 and "KG_SERVICE_ALLOWLIST is empty" in reply.text
     finally:
         srv.stop()
+
+
+H = "http://127.0.0.1:9/"
+
+
+@pytest.mark.parametrize(
+    ("text", "update", "services", "loads"),
+    [
+        (f"BASE <{H}a/b/> SELECT * {{ SERVICE <../c> {{ }} }}", False, (H + "a/c",), ()),
+        (f"BASE <{H}a/> PREFIX p: <q/> SELECT * {{ SERVICE p:r\\#s {{ }} }}", False,
+         (H + "a/q/r#s",), ()),
+        ("SELECT * { { SELECT * { SERVICE ?e { } } } }", False, (None,), ()),
+        (f"PREFIX p: <{H}> LOAD p:x ; BASE <{H}d/> LOAD SILENT <y> INTO GRAPH <urn:g>", True,
+         (), (H + "x", H + "d/y")),
+        (f"INSERT {{ ?s ?p ?o }} WHERE {{ FILTER NOT EXISTS {{ SERVICE <{H}> {{ }} }} }}", True,
+         (H,), ()),
+        ('SELECT * { ?s ?p "SERVICE <http://x/> { }" } # LOAD <http://y/>', False, (), ()),
+    ],
+)
+def test_outbound_reads_what_the_engine_would_call(text, update, services, loads):
+    found = sparql_gate.outbound(text, update=update)
+    assert (found.services, found.loads, found.unreadable) == (services, loads, "")
+
+
+def test_only_requests_that_mention_service_or_load_are_parsed():
+    assert sparql_gate.outbound("SELECT * WHERE { broken", update=False) == sparql_gate.NOTHING
+    assert sparql_gate.outbound("SELECT * WHERE { SERVICE broken", update=False).unreadable
+    big = "SELECT * WHERE { ?s ?p 'service' } #" + "x" * sparql_gate.MAX_CHECKED_BYTES
+    with pytest.raises(sparql_gate.Refused, match="KiB"):
+        sparql_gate.outbound(big, update=False)
