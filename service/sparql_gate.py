@@ -175,11 +175,16 @@ def outbound(text: str, *, update: bool) -> Outbound:
             f"at most {MAX_CHECKED_BYTES >> 10} KiB (this one has {len(text.encode())} bytes)"
         )
     # pyoxigraph ends a comment at \r as at \n; rdflib's comments run to \n only
-    return _outbound(decoded.replace("\r", "\n"), update)
+    decoded = decoded.replace("\r", "\n")
+    return _read(decoded, update=True) if update else _read_query(decoded)
 
 
-@lru_cache(maxsize=256)
-def _outbound(decoded: str, update: bool) -> Outbound:
+@lru_cache(maxsize=256)  # queries repeat (updates, up to KG_MAX_REQUEST_BYTES, are not kept)
+def _read_query(decoded: str) -> Outbound:
+    return _read(decoded, update=False)
+
+
+def _read(decoded: str, *, update: bool) -> Outbound:
     if sys.getrecursionlimit() < PARSE_RECURSION:
         sys.setrecursionlimit(PARSE_RECURSION)
     try:
