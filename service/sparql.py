@@ -45,7 +45,7 @@ SETTINGS: dict[str, Any] = {
     "KG_MAX_CONCURRENT": 0,  # queries running or waiting; 0: 4 × KG_WORKERS; more is 503
     "KG_UPDATE_TOKEN": "",  # bearer token for Update and /store; empty: read-only endpoint
     "KG_DATA_DIR": "",  # where the live (updatable) database lives; empty: live/ beside the store
-    # SERVICE endpoints a query may call (space- or comma-separated, or a list); empty: refused
+    # SERVICE endpoints and LOAD sources allowed (space- or comma-separated, or a list); empty: none
     "KG_SERVICE_ALLOWLIST": "",
     "KG_CACHE_SIZE": 256,  # answers kept for repeated read queries; 0: no cache
 }
