@@ -39,7 +39,7 @@ from rdflib.term import URIRef, Variable
 
 #: brackets ``{ ( [`` open at once (the catalogue's deepest query: 9)
 MAX_DEPTH = 100
-#: left-nesting operators in one request (the catalogue's busiest query: about 100)
+#: left-nesting operators in one request (the busiest project query, a browse query: 70)
 MAX_OPERATORS = 1000
 #: items of one parenthesised list without commas (an RDF collection, a VALUES row)
 MAX_ITEMS = 1000
