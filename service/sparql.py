@@ -26,17 +26,20 @@ from service.negotiation import FORMAT_ALIASES, from_format, negotiate
 from service.sparql_engine import (
     EngineBusy,
     InlineEngine,
+    MemoryLimit,
     ProcessEngine,
     QueryEngine,
     QueryTimeout,
 )
 from service.sparql_live import Dataset, prepare
+from service.sparql_process import parse_size
 from service.sparql_protocol import ProtocolError, SparqlRequest, parse_request
 from service.sparql_results import GRAPH_TYPES, RESULT_TYPES, Answer, Job
 from service.sparql_scan import refused_services, scan
 
 SETTINGS: dict[str, Any] = {
     "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it
+    "KG_QUERY_MEMORY": "1G",  # per query worker and update process (512M, 2G…); 0: no limit
     "KG_MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer
     "KG_MAX_REQUEST_BYTES": 1 << 20,  # query string or body; larger is 413
     "KG_WORKERS": 0,  # query worker processes; 0: two per CPU core, at least 2
@@ -48,7 +51,10 @@ SETTINGS: dict[str, Any] = {
     "KG_CACHE_SIZE": 256,  # answers kept for repeated read queries; 0: no cache
 }
 RETRY_AFTER = "2"
-EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Cache, Retry-After"
+EXPOSED = (
+    "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Cache, X-KG-Timeout, X-KG-Memory-Limit, "
+    "Retry-After"
+)
 
 bp = Blueprint("sparql", __name__)
 
@@ -86,6 +92,10 @@ def init_app(app: Flask) -> None:
     concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 4 * workers
     app.config["KG_MAX_CONCURRENT"] = concurrent
 
+    memory = parse_size(app.config["KG_QUERY_MEMORY"])
+    app.config["KG_QUERY_MEMORY"] = memory
+    isolate = not app.config["KG_SERVICE_ALLOWLIST"]  # no SERVICE allowed: workers without network
+
     loads = app.config.get("KG_LOAD") or []
     loads = [loads] if isinstance(loads, str) else loads
     dataset = prepare(
@@ -93,10 +103,14 @@ def init_app(app: Flask) -> None:
         writable=bool(app.config["KG_UPDATE_TOKEN"]),
         loads=[Path(p) for p in loads],
         data_dir=app.config["KG_DATA_DIR"],
+        isolate=isolate,
+        memory=memory,
     )
-    app.extensions["kg_store"] = dataset.store  # the live store when this server writes
+    app.extensions["kg_store"] = dataset.store  # the live snapshot when this server writes
     if dataset.read_dir is not None:
-        engine: QueryEngine = ProcessEngine(dataset.read_dir, workers, on_unused=dataset.unused)
+        engine: QueryEngine = ProcessEngine(
+            dataset.read_dir, workers, on_unused=dataset.unused, isolate=isolate, memory=memory
+        )
     else:
         engine = InlineEngine(lambda: dataset.store)
     cache = AnswerCache(int(app.config["KG_CACHE_SIZE"]))
@@ -281,7 +295,10 @@ def guarded(sparql: Sparql, job: Job, timeout: float) -> Answer:
 
 def limit_error(exc: QueryTimeout | EngineBusy, timeout: float) -> tuple[int, str, dict]:
     """Status, message and headers of the documented answer to a guard: ``504`` with
-    ``X-KG-Timeout`` for a stopped query, ``503`` with ``Retry-After`` when busy."""
+    ``X-KG-Timeout`` for a stopped query, ``507`` with ``X-KG-Memory-Limit`` for one stopped at
+    ``KG_QUERY_MEMORY``, ``503`` with ``Retry-After`` when busy."""
+    if isinstance(exc, MemoryLimit):
+        return 507, str(exc), {"X-KG-Memory-Limit": str(exc.limit)}
     if isinstance(exc, QueryTimeout):
         limit = float(current_app.config["KG_QUERY_TIMEOUT"])
         message = f"{exc} (KG_QUERY_TIMEOUT is {limit:g} s)"
