@@ -32,6 +32,15 @@ from service import DEFAULTS, _from_environment, create_app
 
 log = logging.getLogger("kompetensgraf.server")
 
+#: open connections one serving process keeps (waitress's connection_limit, gunicorn's
+#: worker_connections); past it new connections wait in the listen backlog
+CONNECTION_LIMIT = 1000
+#: seconds a connection may stay silent (an idle keep-alive, or a half-sent request) before it
+#: is closed; a request being answered is never cut by it
+CHANNEL_TIMEOUT = 30
+#: seconds gunicorn keeps an idle keep-alive connection open
+KEEPALIVE = 5
+
 
 def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
     logging.basicConfig(
@@ -72,6 +81,12 @@ def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
             max_request_body_size=max_bytes * 4,
             ident="kompetensgraf",
             clear_untrusted_proxy_headers=True,
+            # idle and slow clients: a request is read by the event loop, not by a thread, so
+            # half-sent requests take no thread; they are bounded in number and closed after
+            # CHANNEL_TIMEOUT seconds without a byte (README: "Idle and slow connections")
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=CHANNEL_TIMEOUT,
+            cleanup_interval=CHANNEL_TIMEOUT // 3,
         )
     finally:
         sparql.close()
@@ -122,6 +137,10 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
         "worker_class": "gthread",
         "threads": concurrent + 4,  # above the limit, so a saturated process answers 503 at once
         "timeout": int(timeout) + 30,  # heartbeat only: the query timeout is ours
+        # gthread waits for a request's bytes in its poller, not in a thread: slow clients take
+        # no thread; at most CONNECTION_LIMIT connections each (README: "Idle and slow …")
+        "worker_connections": CONNECTION_LIMIT,
+        "keepalive": KEEPALIVE,
         "graceful_timeout": 8,
         "limit_request_line": 0,  # long GET queries: Flask answers 413 over KG_MAX_REQUEST_BYTES
         "errorlog": "-",
