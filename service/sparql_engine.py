@@ -262,7 +262,7 @@ class ProcessEngine(QueryEngine):
                 message = worker.conn.recv()
                 kind, value = message[0], answer_of(worker.conn, message)
         except (EOFError, OSError):
-            exc = failed(worker, "query")
+            exc = failed(worker, "a query worker")
             self._forget(worker)
             raise exc from None
         if outcome != "ready":

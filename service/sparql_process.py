@@ -180,10 +180,10 @@ def stopped(worker: Child, outcome: str, timeout: float, memory: int, what: str)
     return QueryTimeout(f"the {what} ran longer than {timeout:g} s and was stopped")
 
 
-def failed(worker: Child, what: str) -> WorkerFailed:
-    """``worker`` ended while it worked: one line in the log, and the exception to raise."""
+def failed(worker: Child, who: str) -> WorkerFailed:
+    """``worker`` (``who``: "a query worker", "the update process") ended while it worked: one
+    line in the log, and the exception to raise."""
     how = worker.ended()
     worker.kill()
-    log.error("a %s worker failed: it ended while it worked (%s), pid %s; replaced",
-              what, how, worker.pid)
-    return WorkerFailed(f"the {what} worker process ended while it worked ({how}); it was replaced")
+    log.error("%s failed: it ended while it worked (%s), pid %s; replaced", who, how, worker.pid)
+    return WorkerFailed(f"{who} ended while it worked ({how}); it was replaced")

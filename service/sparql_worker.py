@@ -6,11 +6,12 @@ pipe, kept for its life, with plain tuples (no class to look up, no Manager, no 
 
 Both first prepare themselves (:func:`prepare_process`): they die with their server
 (``PR_SET_PDEATHSIG``: their parent is the fork server, which ends when the server ends, even by
-``kill -9``), ignore the terminal's Ctrl-C (the server stops them), and, when the server may call
-no other endpoint (an empty ``KG_SERVICE_ALLOWLIST``), enter an empty network namespace of their
-own before they read anything: whatever a query or update says, no connection can leave them. A
-data-segment limit (``RLIMIT_DATA``, twice ``KG_QUERY_MEMORY``) backs up the parent's watch of
-their memory. Then they say ``("ready", pid, isolated)``.
+``kill -9``, once no worker holds its "alive" pipe), ignore the terminal's Ctrl-C (the server
+stops them), and, when the server may call no other endpoint (an empty
+``KG_SERVICE_ALLOWLIST``), enter an empty network namespace of their own before they read
+anything: whatever a query or update says, no connection can leave them. A data-segment limit
+(``RLIMIT_DATA``, twice ``KG_QUERY_MEMORY``) backs up the parent's watch of their memory. Then
+they say ``("ready", pid, isolated)``.
 
 A query worker answers each job (:func:`job_message`) with ``("ok", media_type, body, rows,
 truncated)``, ``("query", message)`` (a client error), ``("network", message)`` (it tried to reach
@@ -31,6 +32,7 @@ import shutil
 import signal
 import uuid
 from collections.abc import Callable
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import NamedTuple
@@ -73,6 +75,7 @@ class Options(NamedTuple):
 def prepare_process(options: Options) -> bool:
     """Everything a worker does before it reads anything; ``True`` when it has no network."""
     libc = ctypes.CDLL(None, use_errno=True)
+    _let_the_fork_server_go()
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     libc.prctl(PR_SET_NAME, options.name.encode()[:15], 0, 0, 0)  # shown by ps and /proc
     if not _alive(options.server_pid):  # the server went before the death signal was armed
@@ -84,6 +87,18 @@ def prepare_process(options: Options) -> bool:
             limit = 2 * options.memory
             resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     return options.isolate and _no_network(libc)
+
+
+def _let_the_fork_server_go() -> None:
+    """The fork server lives while any process holds its "alive" pipe, and it hands that pipe to
+    every child: a busy worker would keep it (hence itself) alive after the server died. Close
+    it here, so that the fork server ends with the server and its death signal reaches us."""
+    server = forkserver._forkserver
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None
 
 
 def _alive(pid: int) -> bool:

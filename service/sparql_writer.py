@@ -78,7 +78,7 @@ class UpdateProcess:
                     kind, value = child.conn.recv()
             except (EOFError, OSError):
                 self._child = None
-                raise failed(child, "update") from None
+                raise failed(child, "the update process") from None
             if outcome != "ready":
                 self._child = None
                 raise stopped(child, outcome, timeout, self._memory, "update")

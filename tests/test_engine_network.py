@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 from conftest import start_server
-from sparql_support import EX, EXG, FORM, call, form, make_store, send
+from sparql_support import EX, EXG, FORM, call, form, make_store, send, workers_of
 
 from service.sparql_engine import reaches_out
 from service.sparql_worker import NO_NETWORK, error_of
@@ -157,21 +156,6 @@ def test_a_load_that_reaches_the_engine_fails_without_telling_the_remote_status(
 
 def namespace(pid: int) -> str:
     return os.readlink(f"/proc/{pid}/ns/net")
-
-
-def workers_of(pid: int) -> dict[int, str]:
-    """The server's worker processes (children of its fork server), by name."""
-    parents, names = {}, {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        child = int(stat.parent.name)
-        parents[child] = int(text.rsplit(")", 1)[1].split()[1])
-        names[child] = text[text.index("(") + 1 : text.rindex(")")]
-    forkservers = {c for c, p in parents.items() if p == pid}
-    return {c: names[c] for c, p in parents.items() if p in forkservers}
 
 
 def test_every_worker_lives_in_a_network_namespace_of_its_own(server):
