@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 from waitress import serve as waitress_serve
 
 from service import DEFAULTS, _from_environment, create_app
@@ -134,7 +135,7 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": processes,
-        "worker_class": "gthread",
+        "worker_class": "service.server.HeadFirstWorker",
         "threads": concurrent + 4,  # above the limit, so a saturated process answers 503 at once
         "timeout": int(timeout) + 30,  # heartbeat only: the query timeout is ours
         # gthread waits for a request's bytes in its poller, not in a thread: slow clients take
@@ -207,6 +208,54 @@ def _worker_exit(_arbiter, worker) -> None:
     logging.shutdown()
     # the store's native code does not survive interpreter teardown in a worker: skip it
     os._exit(0)
+
+
+#: the end of a request's head, and the most of a head read before the parser sees it
+HEAD_END, MAX_HEAD = b"\r\n\r\n", 64 << 10
+
+
+class HeadFirstWorker(gthread.ThreadWorker):
+    """gthread, but a thread takes a request only once its whole head has arrived.
+
+    gthread's parser reads a request in a pool thread, blocking until the head is complete: a
+    few hundred half-sent requests would hold every thread. Here the bytes that have arrived are
+    read without waiting and kept in the parser's buffer; until the head is whole the connection
+    goes back to the poller (gthread's "deferred" connections), which closes it after
+    ``keepalive`` seconds without a byte.
+    """
+
+    def handle(self, conn):
+        if not self.cfg.is_ssl and not _whole_head(conn):
+            conn.data_ready = False
+            return gthread._DEFER
+        return super().handle(conn)
+
+
+def _whole_head(conn) -> bool:
+    """Read what has arrived into ``conn``'s parser buffer: has the request's head arrived (or
+    the connection ended, which the parser then reports)?"""
+    conn.init()
+    if conn.is_http2:
+        return True
+    buffer = conn.parser.unreader.buf
+    held = buffer.getvalue()
+    conn.sock.setblocking(False)
+    try:
+        while HEAD_END not in held and len(held) < MAX_HEAD:
+            try:
+                chunk = conn.sock.recv(MAX_HEAD)
+            except BlockingIOError:
+                return False
+            except OSError:
+                return True  # the parser meets the same error and closes the connection
+            if not chunk:
+                return True
+            buffer.seek(0, os.SEEK_END)
+            buffer.write(chunk)
+            held += chunk
+        return True
+    finally:
+        conn.sock.setblocking(True)
 
 
 class _Gunicorn(BaseApplication):
