@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -36,6 +35,7 @@ from service.sparql_process import (
     context,
     failed,
     options,
+    reaches_out,
     spawn,
     stopped,
 )
@@ -45,27 +45,10 @@ from service.sparql_worker import NO_NETWORK, answer_of, error_of, job_message, 
 log = logging.getLogger("kompetensgraf.sparql")
 
 __all__ = ["EngineBusy", "MemoryLimit", "QueryTimeout", "WorkerFailed", "reaches_out"]
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 class EngineBusy(Exception):
     """No worker became free in time: the client should retry later."""
-
-
-def reaches_out(text: str, words: tuple[str, ...] = ("service",)) -> bool:
-    """Could ``text`` reach the network? Conservative, for workers that could not leave it: any
-    of ``words`` anywhere (comments and strings included; ``\\u`` escapes decoded, any case)."""
-    plain = text
-    for _ in range(4):  # an escape may spell another escape: decode until nothing changes
-        try:
-            decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), plain)
-        except (ValueError, OverflowError):
-            return True
-        if decoded == plain:
-            break
-        plain = decoded
-    plain = plain.lower()
-    return any(word in plain for word in words)
 
 
 class QueryEngine(ABC):
@@ -142,9 +125,12 @@ class ProcessEngine(QueryEngine):
         with self._switch_lock:
             if self._started:
                 return
-            for worker in self._spawn_many(self._dir, self.size):
+            workers = self._spawn_many(self._dir, self.size)
+            for worker in workers:
                 self._idle.put(worker)
             self._started = True
+        if self._isolate and all(w.isolated for w in workers):
+            log.info("query workers run without network (KG_SERVICE_ALLOWLIST is empty)")
 
     def _spawn_many(self, store_dir: Path, count: int) -> list[Child]:
         with ThreadPoolExecutor(max_workers=count) as pool:

@@ -31,6 +31,7 @@ START_TIMEOUT = 120.0
 #: how often a waiting request looks at its worker's memory (seconds)
 WATCH_EVERY = 0.05
 PAGE = os.sysconf("SC_PAGE_SIZE")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", re.IGNORECASE)
 
 
@@ -61,6 +62,22 @@ def parse_size(value: str | int | float) -> int:
         raise ValueError(f"not a size: {value!r} (write e.g. 512M or 2G)")
     number, unit = match.groups()
     return int(float(number) * 1024 ** " kmgt".index(unit.lower() or " "))
+
+
+def reaches_out(text: str, words: tuple[str, ...] = ("service",)) -> bool:
+    """Could ``text`` reach the network? Conservative, for workers that could not leave it: any
+    of ``words`` anywhere (comments and strings included; ``\\u`` escapes decoded, any case)."""
+    plain = text
+    for _ in range(4):  # an escape may spell another escape: decode until nothing changes
+        try:
+            decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), plain)
+        except (ValueError, OverflowError):
+            return True
+        if decoded == plain:
+            break
+        plain = decoded
+    plain = plain.lower()
+    return any(word in plain for word in words)
 
 
 def context():

@@ -11,6 +11,7 @@ every restart, the process takes a consistent snapshot and says where it is.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -21,11 +22,13 @@ from service.sparql_process import (
     context,
     failed,
     options,
+    reaches_out,
     spawn,
     stopped,
 )
-from service.sparql_worker import writer_main
+from service.sparql_worker import NO_NETWORK, writer_main
 
+log = logging.getLogger("kompetensgraf.sparql")
 #: how long a restart may take before the next change is refused (recovery of the database)
 RESTART_TIMEOUT = 120.0
 
@@ -60,6 +63,11 @@ class UpdateProcess:
                 self.workdir / "db",
                 "update process",
             )
+            if self._isolate and not self._child.isolated:
+                log.error(
+                    "the update process could not leave the network (unshare failed): every update "
+                    "that mentions SERVICE or LOAD is refused (KG_SERVICE_ALLOWLIST is empty)"
+                )
         return self._child
 
     def apply(self, name: str, serial: int, args: tuple, timeout: float) -> Path:
@@ -71,6 +79,9 @@ class UpdateProcess:
         """
         with self._lock:
             child = self._running()
+            if self._isolate and not child.isolated and name == "update":
+                if reaches_out(args[0], ("service", "load")):  # it could not leave the network
+                    raise QueryError(NO_NETWORK)
             try:
                 child.conn.send((name, serial, *args))
                 outcome = await_answer(child, timeout, self._memory)
