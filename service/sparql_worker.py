@@ -206,8 +206,19 @@ def worker_main(conn: Connection, store_dir: str, options: Options) -> None:
 
 
 # --- the update process ---------------------------------------------------------------------------
+#: an XML entity declaration, in the encodings an XML parser may read
+ENTITY = tuple("<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
 def _parsed(data: bytes, fmt: ox.RdfFormat) -> None:
-    """Refuse data that does not parse before anything changes (here, in the bounded process)."""
+    """Refuse data that does not parse before anything changes (here, in the bounded process).
+    RDF/XML that declares entities is refused outright: a few hundred bytes of nested entities
+    expand to gigabytes."""
+    if fmt == ox.RdfFormat.RDF_XML and any(marker in data for marker in ENTITY):
+        raise QueryError(
+            "the data declares XML entities (<!ENTITY …>), which this server does not accept: "
+            "write the values out"
+        )
     try:
         for _ in ox.parse(data, format=fmt):
             pass

@@ -127,3 +127,28 @@ def test_workers_die_with_their_server_even_after_kill_9(tmp_path):
             assert wait_until(lambda: all(gone(pid) for pid in workers))
     finally:
         srv.stop()
+
+
+def laughs(levels: int) -> bytes:
+    """RDF/XML whose nested entities expand tenfold per level (534 bytes became 3 MB once)."""
+    entities = ['<!ENTITY l0 "ha">'] + [
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, levels + 1)
+    ]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        f'xmlns:ex="{EX}"><rdf:Description rdf:about="{EX}laugh">'
+        f"<ex:says>&l{levels};</ex:says></rdf:Description></rdf:RDF>"
+    ).encode()
+
+
+@pytest.mark.parametrize("levels", [3, 9])
+def test_rdf_xml_with_entity_declarations_is_refused(server, levels):
+    store = server.url + "/store"
+    for method in ("PUT", "POST"):
+        reply = call(store, method=method, params={"graph": EXG + "laughs"}, data=laughs(levels),
+                     headers={"Content-Type": "application/rdf+xml", **AUTH})
+        assert reply.status == 400, reply.text
+        assert "nothing was changed" in reply.text and "ENTITY" in reply.text
+    assert not ask(server, f"<{EX}laugh> ?p ?o")
+    assert server.proc.poll() is None
