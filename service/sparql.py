@@ -1,11 +1,12 @@
 """The SPARQL 1.1 endpoint ``/sparql``: query, update, service description — with its guards.
 
 Guards (settings in ``app.config``, overridable by ``KG_…`` environment variables):
-``KG_QUERY_TIMEOUT`` (a request may lower it with ``timeout=``), ``KG_MAX_ROWS`` (truncation is
-signalled, never silent), ``KG_MAX_REQUEST_BYTES`` (413), ``KG_WORKERS`` and
-``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated), ``KG_SERVICE_ALLOWLIST`` (SERVICE is
-refused unless the endpoint is listed), ``KG_CACHE_SIZE``, ``KG_UPDATE_TOKEN`` (updates off when
-empty) and ``KG_DATA_DIR``. See the README's "Guards and settings".
+``KG_QUERY_TIMEOUT`` (a request may lower it with ``timeout=``), ``KG_QUERY_MEMORY`` (507),
+``KG_MAX_ROWS`` (truncation is signalled, never silent), ``KG_MAX_REQUEST_BYTES`` (413),
+``KG_WORKERS`` and ``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated),
+``KG_SERVICE_ALLOWLIST`` (SERVICE is refused unless the endpoint is listed), ``KG_CACHE_SIZE``,
+``KG_UPDATE_TOKEN`` (updates off when empty) and ``KG_DATA_DIR``. See the README's "Guards
+and settings".
 """
 
 from __future__ import annotations
