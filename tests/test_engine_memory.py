@@ -8,12 +8,17 @@ setting and ``X-KG-Memory-Limit``, its worker killed and replaced, and other cli
 from __future__ import annotations
 
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from conftest import start_server
 from sparql_support import EX, EXG, FORM, call, form, gone, make_store
+from werkzeug.serving import make_server
 
+from graph import queries
+from service import create_app
 from service.sparql_process import parse_size
 
 LIMIT = 256 << 20
@@ -88,6 +93,29 @@ def test_an_update_past_the_memory_limit_changes_nothing(server):
     )
     assert applied.status == 200, applied.text
     assert call(server.url + "/sparql", params={"query": f"ASK {{ {fact} }}"}).json()["boolean"]
+
+
+def test_a_catalogue_page_past_the_memory_limit_is_a_507(tmp_path):
+    """The catalogue runs on the same engine: the real app, its catalogue a fixture query."""
+    app = create_app({"KG_STORE": str(make_store(tmp_path)), "KG_QUERY_MEMORY": "256M",
+                      "KG_WORKERS": 1, "TESTING": True})
+    hog = queries.load(Path(__file__).parent / "data" / "engine-memory" / "hog.rq")
+    app.extensions["kg_catalogue"] = {hog.name: hog}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/queries/hog"
+        page = call(base + ".json")
+        assert page.status == 507
+        assert page.headers["x-kg-memory-limit"] == str(LIMIT)
+        assert "KG_QUERY_MEMORY" in page.json()["error"]["message"]
+        html = call(base)
+        assert html.status == 507 and "Testfixtur: en sortering" in html.text
+    finally:
+        server.shutdown()
+        thread.join()
+        app.extensions["kg_sparql"].close()
 
 
 @pytest.mark.parametrize(
