@@ -183,6 +183,7 @@ class Dataset:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.store.close()
         if self._temporary and self._workdir is not None:
             self.store.close()
             shutil.rmtree(self._workdir, ignore_errors=True)
