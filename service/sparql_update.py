@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from graph.store import GraphStore, QueryError, StoreError
 from service.errors import error_response, server_error
 from service.sparql_protocol import SparqlRequest
+from service.sparql_results import apply_update
 from service.sparql_scan import with_using
 
 bp = Blueprint("sparql_store", __name__)
@@ -76,7 +77,7 @@ def run_update(req: SparqlRequest) -> Response:
             text = with_using(text, req.using, req.using_named)
         except ValueError as exc:
             return error_response(400, str(exc))
-    response = _write(lambda store: store.update(text), status=200)
+    response = _write(lambda store: apply_update(store, text), status=200)
     if response.status_code == 200:
         response.set_data("Update applied.\n")
         response.content_type = "text/plain; charset=utf-8"

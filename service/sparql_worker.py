@@ -30,6 +30,7 @@ def job_message(job: Job) -> tuple:
         job.graph_type,
         job.max_rows,
         job.substitutions,
+        job.prefixes,
     )
 
 

@@ -1,0 +1,254 @@
+"""Every return format of the real SPARQL clients, against every query form, on a real server.
+
+SPARQLWrapper sends ``format=``, ``output=`` and ``results=`` with short names and media types
+(several at once) and an ``Accept`` header; each of its return formats must be served for SELECT,
+ASK, CONSTRUCT and DESCRIBE, by GET and by both kinds of POST, and ``queryAndConvert()`` must give
+the answer. rdflib's SPARQLStore and raw requests (curl, YASGUI) are here too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.parse
+
+import pytest
+import rdflib
+from conftest import start_server
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from sparql_support import EX, EXG, call, make_store
+from SPARQLWrapper import (
+    CSV,
+    GET,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDF,
+    RDFXML,
+    TSV,
+    TURTLE,
+    URLENCODED,
+    XML,
+    SPARQLWrapper,
+)
+from SPARQLWrapper.Wrapper import _allowedFormats
+
+RS = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/result-set#")
+FORBUND = (
+    "PREFIX org: <http://www.w3.org/ns/org#> "
+    f"SELECT ?f WHERE {{ ?f org:memberOf <{EX}vastra-gotalandsregionen> }} ORDER BY ?f"
+)
+EXPECTED = [EX + n for n in ("fyrbodal", "goteborgsregionen", "sjuharad", "skaraborg")]
+QUERIES = {
+    "SELECT": FORBUND,
+    "ASK": f"ASK {{ <{EX}skaraborg> ?p ?o }}",
+    "CONSTRUCT": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{EXG}councils> {{ ?s ?p ?o }} }}",
+    "DESCRIBE": f"DESCRIBE <{EX}fyrbodal>",
+}
+#: triples of each graph query: the councils graph; Fyrbodal's description (as CONSTRUCT WHERE)
+TRIPLES = {"CONSTRUCT": 7, "DESCRIBE": 4}
+FORMATS = [JSON, XML, TURTLE, N3, RDF, RDFXML, CSV, TSV, JSONLD]
+SRJ, SRX = "application/sparql-results+json", "application/sparql-results+xml"
+METHODS = {"GET": (GET, URLENCODED), "POST": (POST, URLENCODED), "POST-query": (POST, POSTDIRECTLY)}
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    root = tmp_path_factory.mktemp("client-formats")
+    server = start_server(make_store(root), root / "server.log", "--workers", "2")
+    yield server.url + "/sparql"
+    server.stop()
+
+
+def test_the_matrix_covers_every_format_sparqlwrapper_offers():
+    assert set(FORMATS) == set(_allowedFormats)
+
+
+def _graph(result) -> rdflib.Graph:
+    """The RDF of a converted answer: an rdflib graph already, or Turtle/N-Triples bytes."""
+    if isinstance(result, rdflib.Graph):
+        return result
+    return rdflib.Graph().parse(data=result.decode("utf-8"), format="turtle")
+
+
+def _table(result: bytes, fmt: str) -> list[list[str]]:
+    text = result.decode("utf-8")
+    if fmt == CSV:
+        return list(csv.reader(io.StringIO(text)))
+    return [line.split("\t") for line in text.splitlines()]
+
+
+def _select_values(result, fmt) -> list[str]:
+    """The ?f column of the SELECT answer, in its order, whatever the format."""
+    if isinstance(result, dict):
+        return [b["f"]["value"] for b in result["results"]["bindings"]]
+    if fmt in (CSV, TSV):
+        header, *rows = _table(result, fmt)
+        assert header == (["f"] if fmt == CSV else ["?f"])
+        return [row[0].strip("<>") for row in rows]
+    if hasattr(result, "getElementsByTagName"):  # SPARQL XML results, as an xml.dom document
+        return [node.firstChild.data for node in result.getElementsByTagName("uri")]
+    graph = _graph(result)  # a result set in the result-set vocabulary
+    (result_set,) = graph.subjects(rdflib.RDF.type, RS.ResultSet)
+    assert set(graph.objects(result_set, RS.resultVariable)) == {rdflib.Literal("f")}
+    index = RS["index"]  # not RS.index: a Namespace is a str, and str has an index method
+    solutions = sorted(graph.objects(result_set, RS.solution), key=lambda s: graph.value(s, index))
+    return [str(graph.value(graph.value(s, RS.binding), RS.value)) for s in solutions]
+
+
+def _ask_value(result, fmt) -> bool:
+    if isinstance(result, dict):
+        return result["boolean"]
+    if fmt in (CSV, TSV):
+        return result.decode("utf-8").strip() == "true"
+    if hasattr(result, "getElementsByTagName"):
+        return result.getElementsByTagName("boolean")[0].firstChild.data == "true"
+    graph = _graph(result)
+    (value,) = graph.objects(None, RS.boolean)
+    return value.toPython()
+
+
+def _triples(result, fmt) -> set[tuple[str, str, str]]:
+    if fmt in (CSV, TSV):
+        header, *rows = _table(result, fmt)
+        names = ["subject", "predicate", "object"]
+        assert header == (names if fmt == CSV else [f"?{n}" for n in names])
+        # CSV writes IRIs bare, TSV in N-Triples syntax; literals here are plain or tagged
+        return {tuple(v.strip("<>") for v in row) for row in rows}
+    return {tuple(str(t) for t in triple) for triple in _graph(result)}
+
+
+# SPARQLWrapper warns by itself when a format is unusual for a query form (it then sends
+# Accept: */*), and builds its RDF/XML and JSON-LD answers in rdflib's deprecated ConjunctiveGraph
+@pytest.mark.filterwarnings("ignore:Sending Accept header:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("form", QUERIES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sparqlwrapper_every_format_every_form(endpoint, fmt, form, method):
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(QUERIES[form])
+    client.setReturnFormat(fmt)
+    client.setMethod(METHODS[method][0])
+    client.setRequestMethod(METHODS[method][1])
+    result = client.queryAndConvert()  # a warning about the answer's type would fail the test
+    if form == "SELECT":
+        assert _select_values(result, fmt) == EXPECTED
+    elif form == "ASK":
+        assert _ask_value(result, fmt) is True
+    else:
+        triples = _triples(result, fmt)
+        assert len(triples) == TRIPLES[form]
+        if form == "DESCRIBE":
+            assert {s for s, _, _ in triples} == {EX + "fyrbodal"}
+
+
+# --- rdflib's SPARQLStore ---------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
+@pytest.mark.parametrize("return_format", ["xml", "json", "csv", "tsv"])
+def test_rdflib_sparqlstore_select_and_ask(endpoint, return_format, method):
+    store = SPARQLStore(endpoint, returnFormat=return_format, method=method)
+    graph = rdflib.Graph(store=store)
+    assert [str(row.f) for row in graph.query(FORBUND)] == EXPECTED
+    if return_format in ("xml", "json"):  # CSV and TSV have no ASK form that rdflib reads
+        assert graph.query(QUERIES["ASK"]).askAnswer is True
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_rdflib_sparqlstore_graph_queries(endpoint, form, method):
+    # rdflib's default Accept ("xml") names RDF/XML and SPARQL XML: the graph comes as RDF/XML
+    graph = rdflib.Graph(store=SPARQLStore(endpoint, method=method))
+    answer = graph.query(QUERIES[form]).graph
+    assert len(answer) == TRIPLES[form]
+
+
+
+# --- what curl and YASGUI users send ----------------------------------------------------------
+def _get(endpoint: str, query: str, raw: str = "", accept: str | None = None):
+    """GET with the format parameters written as a user types them (``raw``, not encoded)."""
+    url = f"{endpoint}?query={urllib.parse.quote(query)}" + (f"&{raw}" if raw else "")
+    return call(url, headers={"Accept": accept} if accept else {})
+
+
+@pytest.mark.parametrize(
+    ("form", "raw", "accept", "served"),
+    [
+        # a media type typed unencoded: its "+" arrives as a space
+        ("SELECT", "format=application/sparql-results+json", None, SRJ),
+        ("SELECT", "format=application/sparql-results+xml", None, SRX),
+        ("CONSTRUCT", "format=application/rdf+xml", None, "application/rdf+xml"),
+        ("CONSTRUCT", "format=application/ld+json", None, "application/ld+json"),
+        # short names, and the other parameter names
+        ("SELECT", "format=csv", None, "text/csv"),
+        ("SELECT", "output=tsv", None, "text/tab-separated-values"),
+        ("SELECT", "results=xml", None, SRX),
+        ("ASK", "output=json", None, SRJ),
+        ("CONSTRUCT", "format=ttl", None, "text/turtle"),
+        ("CONSTRUCT", "format=nt", None, "application/n-triples"),
+        ("DESCRIBE", "format=rdf%2Bxml", None, "application/rdf+xml"),
+        ("DESCRIBE", "format=rdf+xml", None, "application/rdf+xml"),  # "rdf xml"
+        ("DESCRIBE", "format=json", None, "application/ld+json"),  # JSON for a graph: JSON-LD
+        ("DESCRIBE", "format=xml", None, "application/rdf+xml"),
+        ("CONSTRUCT", "format=trig", None, "application/trig"),
+        ("CONSTRUCT", "format=csv", None, "text/csv"),
+        # SELECT as RDF: the result-set vocabulary
+        ("SELECT", "format=turtle", None, "text/turtle"),
+        ("ASK", "format=jsonld", None, "application/ld+json"),
+        # several values: the first one that can be served for the query form
+        ("SELECT", "format=json&format=csv", None, SRJ),
+        ("SELECT", "format=bogus&format=csv", None, "text/csv"),
+        ("SELECT", "format=html&output=xml", None, SRX),
+        ("CONSTRUCT", "format=srj&format=ttl", None, "text/turtle"),
+        ("SELECT", "format=application/x-bogus,text/csv", None, "text/csv"),
+        # explicit format values win over Accept
+        ("SELECT", "format=csv", "application/sparql-results+json", "text/csv"),
+        ("CONSTRUCT", "format=nt", "text/turtle", "application/n-triples"),
+        # an empty value (SPARQLWrapper sends one) is no value: Accept decides
+        ("SELECT", "format=&output=", "text/csv", "text/csv"),
+        # YASGUI: Accept only
+        ("SELECT", "", "application/sparql-results+json,*/*;q=0.9", SRJ),
+        ("CONSTRUCT", "", "text/turtle,*/*;q=0.9", "text/turtle"),
+        ("ASK", "", "application/sparql-results+json,*/*;q=0.9", SRJ),
+        # no preference at all: SPARQL JSON results, Turtle
+        ("SELECT", "", None, SRJ),
+        ("DESCRIBE", "", None, "text/turtle"),
+        ("SELECT", "format=*/*", None, SRJ),
+    ],
+)
+def test_raw_format_values(endpoint, form, raw, accept, served):
+    reply = _get(endpoint, QUERIES[form], raw, accept)
+    assert reply.status == 200, reply.text
+    assert reply.type == served
+    if served == SRJ and form == "SELECT":
+        assert [b["f"]["value"] for b in reply.json()["results"]["bindings"]] == EXPECTED
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_format_is_406_naming_the_accepted_values(endpoint, method):
+    params = [("query", QUERIES["SELECT"]), ("format", "bogus"), ("output", "fancy")]
+    if method == "GET":
+        reply = call(endpoint, params=params)
+    else:
+        reply = call(endpoint, method="POST", data=urllib.parse.urlencode(params),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status == 406
+    assert reply.type == "text/plain"
+    first_line, *rest = reply.text.splitlines()
+    assert not rest
+    assert first_line.startswith(
+        '406 Not Acceptable: format "bogus", "fancy" cannot be served for a SELECT query; '
+        "accepted values: csv, json, json-ld, jsonld"
+    )
+    for value in ("tsv", "turtle", "xml", "application/sparql-results+json", "text/csv"):
+        assert value in first_line
+
+
+def test_graph_query_406_names_graph_formats(endpoint):
+    reply = _get(endpoint, QUERIES["CONSTRUCT"], accept="application/sparql-results+json")
+    assert reply.status == 406
+    assert "for a CONSTRUCT query" in reply.text
+    assert "ttl" in reply.text and "text/turtle" in reply.text
+    assert "application/sparql-results+json" not in reply.text.split("available")[1]
