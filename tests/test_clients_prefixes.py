@@ -1,9 +1,9 @@
 """Predeclared prefixes, as on Wikidata's endpoint: a query that forgets ``PREFIX org:`` runs.
 
-On the embedded store (pyoxigraph's own ``prefixes=``) and on real engines behind the remote
-backend (Oxigraph server and Virtuoso: the missing PREFIX lines are written for them), for
-queries and updates; a query's own declarations win; a prefix nobody declares is a 400 in one
-readable line; the Service Description and the README list every predeclared prefix.
+Here on the embedded store (pyoxigraph's own ``prefixes=``), for queries and updates; a query's
+own declarations win; a prefix nobody declares is a 400 in one readable line; the Service
+Description and the README list every predeclared prefix. The same on real engines:
+tests/test_clients_remote.py.
 """
 
 from __future__ import annotations
@@ -12,18 +12,14 @@ import re
 import urllib.parse
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import free_port, start_server
-from engines import start_oxigraph, start_virtuoso
-from sparql_support import ACTORS, EX, EXG, call, make_store
+from conftest import start_server
+from sparql_support import EX, EXG, call, make_store
 from SPARQLWrapper import JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from graph.namespaces import PREDECLARED, PREFIXES
-from graph.store import QueryError
-from service.sparql_results import Job, apply_update, evaluate
 
 TOKEN = "prefix-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -154,43 +150,3 @@ def test_readme_lists_every_predeclared_prefix():
     section = text.split("## SPARQL endpoint", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"`([a-z]+):`", section))
     assert listed >= set(PREDECLARED), set(PREDECLARED) - listed
-
-
-# --- the same on real engines behind the remote backend ---------------------------------------
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def remote(request, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp(f"prefixes-{request.param}")
-    if request.param == "oxigraph":
-        engine = start_oxigraph(workdir, free_port())
-    else:
-        engine = start_virtuoso(workdir, free_port(), free_port())
-    store = engine.open(read_only=False)
-    store.load(ACTORS.read_bytes(), ox.RdfFormat.TRIG)
-    yield store
-    engine.stop()
-
-
-def test_remote_engine_queries_with_predeclared_prefixes(remote):
-    rows = remote.select(FORBUND, prefixes=PREDECLARED)
-    assert [r["f"].value for r in rows] == EXPECTED
-    own = f"PREFIX org: <{EX}> ASK {{ <{EX}fyrbodal> org:members 14 }}"
-    assert remote.ask(own, prefixes=PREDECLARED) is True
-    with pytest.raises(QueryError):
-        remote.select(FORBUND)  # without them the engine does not know org:
-
-
-def test_remote_engine_answers_through_the_endpoint_code(remote):
-    job = Job(FORBUND, result_type="text/csv", prefixes=PREDECLARED)
-    answer = evaluate(remote, job)
-    assert answer.body.decode("utf-8").splitlines()[1].startswith(EX + "fyrbodal,")
-    with pytest.raises(QueryError, match=f"^{re.escape(UNKNOWN_LINE)}$"):
-        evaluate(remote, Job(UNKNOWN, prefixes=PREDECLARED))
-
-
-def test_remote_engine_updates_with_predeclared_prefixes(remote):
-    graph = f"<{EXG}remote-prefix-notes>"
-    apply_update(remote, f'INSERT DATA {{ GRAPH {graph} {{ <{EX}b> rdfs:label "ö"@sv }} }}')
-    assert remote.ask(f'ASK {{ GRAPH {graph} {{ <{EX}b> rdfs:label "ö"@sv }} }}',
-                      prefixes=PREDECLARED)
-    with pytest.raises(QueryError, match="unknown prefix \"foo:\""):
-        apply_update(remote, f"INSERT DATA {{ GRAPH {graph} {{ <{EX}b> foo:c 1 }} }}")
