@@ -37,6 +37,13 @@ QUERIES = {
     "CONSTRUCT": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{EXG}councils> {{ ?s ?p ?o }} }}",
     "DESCRIBE": f"DESCRIBE <{EX}fyrbodal>",
 }
+#: the same without a PREFIX declaration (org: and rdfs: are predeclared), with labels
+BARE_FORBUND = (
+    f"SELECT ?f ?label WHERE {{ ?f org:memberOf <{EX}vastra-gotalandsregionen> ; "
+    "rdfs:label ?label } ORDER BY ?f"
+)
+UNKNOWN = "SELECT * WHERE { ?s foo:bar ?o }"
+UNKNOWN_LINE = 'unknown prefix "foo:" at line 1, column 21 (declare it with PREFIX)'
 #: triples of each graph query: the councils graph; Fyrbodal's description (as CONSTRUCT WHERE)
 TRIPLES = {"CONSTRUCT": 7, "DESCRIBE": 4}
 FORMATS = [JSON, XML, TURTLE, N3, RDF, RDFXML, CSV, TSV, JSONLD]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from clients_support import BARE_FORBUND, EXPECTED, UNKNOWN, UNKNOWN_LINE
 from conftest import start_server
 from sparql_support import EX, EXG, call, make_store
 from SPARQLWrapper import JSON, SPARQLWrapper
@@ -26,14 +27,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SH = rdflib.Namespace(PREFIXES["sh"])
 README = Path(__file__).resolve().parent.parent / "README.md"
-#: no PREFIX at all: org:, rdfs:, skos: and xsd: are predeclared
-FORBUND = (
-    f"SELECT ?f ?label WHERE {{ ?f org:memberOf <{EX}vastra-gotalandsregionen> ; "
-    "rdfs:label ?label } ORDER BY ?f"
-)
-EXPECTED = [EX + n for n in ("fyrbodal", "goteborgsregionen", "sjuharad", "skaraborg")]
-UNKNOWN = "SELECT * WHERE { ?s foo:bar ?o }"
-UNKNOWN_LINE = 'unknown prefix "foo:" at line 1, column 21 (declare it with PREFIX)'
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +48,7 @@ def values(reply, name: str) -> list[str]:
 
 
 def test_a_query_without_prefix_declarations_runs(server):
-    reply = call(sparql(server), params={"query": FORBUND})
+    reply = call(sparql(server), params={"query": BARE_FORBUND})
     assert values(reply, "f") == EXPECTED
     assert "Göteborgsregionens kommunalförbund" in values(reply, "label")
 
@@ -79,7 +72,7 @@ def test_predeclared_and_own_prefixes(server, query, expected):
 
 def test_graph_queries_and_sparqlwrapper(server):
     client = SPARQLWrapper(sparql(server))
-    client.setQuery(FORBUND)
+    client.setQuery(BARE_FORBUND)
     client.setReturnFormat(JSON)
     rows = client.queryAndConvert()["results"]["bindings"]
     assert [r["f"]["value"] for r in rows] == EXPECTED

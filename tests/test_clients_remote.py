@@ -12,7 +12,16 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from clients_support import FORMATS, QUERIES, check_answer, sparqlwrapper_answer
+from clients_support import (
+    BARE_FORBUND,
+    EXPECTED,
+    FORMATS,
+    QUERIES,
+    UNKNOWN,
+    UNKNOWN_LINE,
+    check_answer,
+    sparqlwrapper_answer,
+)
 from conftest import free_port, start_server
 from engines import start_oxigraph, start_virtuoso
 from sparql_support import ACTORS, EX, EXG, call, make_store
@@ -20,14 +29,6 @@ from sparql_support import ACTORS, EX, EXG, call, make_store
 from graph.namespaces import PREDECLARED
 from graph.store import QueryError
 from service.sparql_results import Job, apply_update, evaluate
-
-FORBUND = (
-    f"SELECT ?f ?label WHERE {{ ?f org:memberOf <{EX}vastra-gotalandsregionen> ; "
-    "rdfs:label ?label } ORDER BY ?f"
-)
-EXPECTED = [EX + n for n in ("fyrbodal", "goteborgsregionen", "sjuharad", "skaraborg")]
-UNKNOWN = "SELECT * WHERE { ?s foo:bar ?o }"
-UNKNOWN_LINE = 'unknown prefix "foo:" at line 1, column 21 (declare it with PREFIX)'
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
@@ -67,7 +68,7 @@ def test_sparqlwrapper_every_format_every_form(served, fmt, form):
 
 
 def test_endpoint_predeclared_prefixes_and_unknown_prefix(served):
-    reply = call(served, params={"query": FORBUND})
+    reply = call(served, params={"query": BARE_FORBUND})
     assert reply.status == 200, reply.text
     assert [b["f"]["value"] for b in reply.json()["results"]["bindings"]] == EXPECTED
     reply = call(served, params={"query": UNKNOWN})
@@ -76,16 +77,16 @@ def test_endpoint_predeclared_prefixes_and_unknown_prefix(served):
 
 
 def test_remote_engine_queries_with_predeclared_prefixes(remote):
-    rows = remote.select(FORBUND, prefixes=PREDECLARED)
+    rows = remote.select(BARE_FORBUND, prefixes=PREDECLARED)
     assert [r["f"].value for r in rows] == EXPECTED
     own = f"PREFIX org: <{EX}> ASK {{ <{EX}fyrbodal> org:members 14 }}"
     assert remote.ask(own, prefixes=PREDECLARED) is True
     with pytest.raises(QueryError):
-        remote.select(FORBUND)  # without them the engine does not know org:
+        remote.select(BARE_FORBUND)  # without them the engine does not know org:
 
 
 def test_remote_engine_answers_through_the_endpoint_code(remote):
-    job = Job(FORBUND, result_type="text/csv", prefixes=PREDECLARED)
+    job = Job(BARE_FORBUND, result_type="text/csv", prefixes=PREDECLARED)
     answer = evaluate(remote, job)
     assert answer.body.decode("utf-8").splitlines()[1].startswith(EX + "fyrbodal,")
     with pytest.raises(QueryError, match=f"^{re.escape(UNKNOWN_LINE)}$"):
