@@ -117,9 +117,10 @@ def _get(endpoint: str, query: str, raw: str = "", accept: str | None = None):
         ("CONSTRUCT", "format=nt", "text/turtle", "application/n-triples"),
         # an empty value (SPARQLWrapper sends one) is no value: Accept decides
         ("SELECT", "format=&output=", "text/csv", "text/csv"),
-        # YASGUI: Accept only
+        # YASGUI (@zazuko/yasgui's defaults): Accept only
         ("SELECT", "", "application/sparql-results+json,*/*;q=0.9", SRJ),
         ("CONSTRUCT", "", "text/turtle,*/*;q=0.9", "text/turtle"),
+        ("DESCRIBE", "", "application/n-triples,*/*;q=0.9", "application/n-triples"),
         ("ASK", "", "application/sparql-results+json,*/*;q=0.9", SRJ),
         # no preference at all: SPARQL JSON results, Turtle
         ("SELECT", "", None, SRJ),
