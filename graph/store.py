@@ -170,7 +170,7 @@ class EmbeddedStore(GraphStore):
     def query(
         self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, prefixes=None
     ):
-        kwargs: dict = {"prefixes": dict(prefixes)} if prefixes else {}
+        kwargs: dict = {}
         if default_graph is not None:
             kwargs["default_graph"] = [_graph_node(g) for g in default_graph]
             if named_graphs is None:
@@ -181,6 +181,8 @@ class EmbeddedStore(GraphStore):
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        if prefixes:
+            kwargs["prefixes"] = dict(prefixes)
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
