@@ -162,3 +162,13 @@ def test_graph_query_406_names_graph_formats(endpoint):
     assert "for a CONSTRUCT query" in reply.text
     assert "ttl" in reply.text and "text/turtle" in reply.text
     assert "application/sparql-results+json" not in reply.text.split("available")[1]
+
+
+def test_curl_form_post_with_an_unencoded_media_type(endpoint):
+    # curl -d 'format=application/sparql-results+xml' --data-urlencode 'query=…'
+    body = f"format=application/sparql-results+xml&query={urllib.parse.quote(FORBUND)}"
+    reply = call(endpoint, method="POST", data=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status == 200, reply.text
+    assert reply.type == SRX
+    assert reply.text.count("<uri>") == len(EXPECTED)
