@@ -19,11 +19,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from graph.namespaces import PREDECLARED
 from graph.store import QueryError, StoreError
 from service import _from_environment, get_store
 from service.cache import AnswerCache
 from service.errors import error_response, server_error
-from service.negotiation import FORMAT_ALIASES, from_format, negotiate
+from service.negotiation import NotAcceptable
+from service.negotiation import choose as choose_type
 from service.sparql_engine import (
     EngineBusy,
     InlineEngine,
@@ -35,7 +37,7 @@ from service.sparql_engine import (
 from service.sparql_live import Dataset, prepare
 from service.sparql_process import parse_size
 from service.sparql_protocol import ProtocolError, SparqlRequest, parse_request
-from service.sparql_results import GRAPH_TYPES, RESULT_TYPES, Answer, Job
+from service.sparql_results import GRAPH_TYPES, OFFERS, RESULT_TYPES, Answer, Job
 from service.sparql_scan import refused_services, scan
 
 SETTINGS: dict[str, Any] = {
@@ -177,22 +179,13 @@ def endpoint() -> Response:
     return run_query(req)
 
 
-def choose(offers: list[str], fmt: str | None) -> str | Response:
-    """The negotiated media type, or the 406 answer."""
-    if fmt:
-        chosen = from_format(fmt, offers)
-        if chosen is None:
-            names = sorted(k for k, v in FORMAT_ALIASES.items() if v in offers)
-            return error_response(
-                406, f"format={fmt} is not available here; choose one of: {', '.join(names)}"
-            )
-        return chosen
-    chosen = negotiate(request.headers.get("Accept"), offers)
-    if chosen is None:
-        return error_response(
-            406, f"none of the accepted types can be served; available: {', '.join(offers)}"
-        )
-    return chosen
+def choose(offers: list[str], fmt, what: str = "") -> str | Response:
+    """The media type negotiated by :func:`service.negotiation.choose` (format values over
+    ``Accept``), or the 406 answer naming the accepted values."""
+    try:
+        return choose_type(fmt, request.headers.get("Accept"), offers, what)
+    except NotAcceptable as exc:
+        return error_response(406, str(exc))
 
 
 def run_query(req: SparqlRequest) -> Response:
@@ -235,24 +228,25 @@ def run_query(req: SparqlRequest) -> Response:
 
 
 def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
-    """The job with its negotiated formats (only the query's own form is negotiated), or 406."""
-    result_type: str | Response = RESULT_TYPES[0]
-    graph_type: str | Response = next(iter(GRAPH_TYPES))
-    if form in ("select", "ask"):
-        result_type = choose(RESULT_TYPES, req.format)
-    elif form in ("construct", "describe"):
-        graph_type = choose(list(GRAPH_TYPES), req.format)
-    for chosen in (result_type, graph_type):
+    """The job with its negotiated format (only the query's own form is negotiated), or 406."""
+    result_type, graph_type = RESULT_TYPES[0], next(iter(GRAPH_TYPES))
+    if form in OFFERS:
+        chosen = choose(OFFERS[form], req.format, f" for a {form.upper()} query")
         if isinstance(chosen, Response):
             return chosen
+        if form in ("select", "ask"):
+            result_type = chosen
+        else:
+            graph_type = chosen
     max_rows = int(current_app.config["KG_MAX_ROWS"])
     return Job(
         req.query or "",
         req.default_graph,
         req.named_graphs,
-        str(result_type),
-        str(graph_type),
+        result_type,
+        graph_type,
         max_rows,
+        prefixes=PREDECLARED,
     )
 
 

@@ -40,7 +40,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore, GraphStore, QueryError, StoreError
-from service.sparql_results import Answer, Job, evaluate
+from service.sparql_results import Answer, Job, apply_update, evaluate
 
 #: bodies up to this size travel inside the answer tuple; larger ones as raw bytes after it
 INLINE_BYTES = 64 << 10
@@ -147,6 +147,7 @@ def job_message(job: Job) -> tuple:
         job.graph_type,
         job.max_rows,
         job.substitutions,
+        job.prefixes,
     )
 
 
@@ -251,7 +252,7 @@ def _clear(store: GraphStore, graph: str | None) -> None:
 #: the changes the update process makes, each through the store's own GraphStore methods
 #: (formats travel as media types: plain strings)
 WRITES: dict[str, Callable[..., object]] = {
-    "update": lambda store, text: store.update(text),
+    "update": apply_update,  # with the predeclared prefixes
     "load": _load,
     "replace": _replace,
     "clear": _clear,
