@@ -76,8 +76,9 @@ def prepare_process(options: Options) -> bool:
     """Everything a worker does before it reads anything; ``True`` when it has no network."""
     libc = ctypes.CDLL(None, use_errno=True)
     _let_the_fork_server_go()
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    libc.prctl(PR_SET_NAME, options.name.encode()[:15], 0, 0, 0)  # shown by ps and /proc
+    if hasattr(libc, "prctl"):  # Linux
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        libc.prctl(PR_SET_NAME, options.name.encode()[:15], 0, 0, 0)  # shown by ps and /proc
     if not _alive(options.server_pid):  # the server went before the death signal was armed
         os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -113,6 +114,8 @@ def _alive(pid: int) -> bool:
 
 def _no_network(libc) -> bool:
     """Enter an empty network namespace (as root; else in a user namespace of one's own)."""
+    if not hasattr(libc, "unshare"):  # not Linux: the engine refuses instead (README)
+        return False
     for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
         if libc.unshare(flags) == 0:
             return True
