@@ -155,6 +155,8 @@ class Dataset:
     def _recover(self) -> None:
         """After the update process was killed or ended: serve what its database holds now."""
         assert self.writer is not None
+        if self.writer.closed:  # the server is stopping: nothing to serve any more
+            return
         try:
             self.read_dir = self.writer.snapshot(self._serial + 1)
         except (StoreError, QueryError, QueryTimeout) as exc:

@@ -43,6 +43,7 @@ class UpdateProcess:
         self._memory = memory
         self._child: Child | None = None
         self._lock = threading.Lock()
+        self.closed = False
 
     @property
     def pid(self) -> int:
@@ -53,6 +54,8 @@ class UpdateProcess:
         return self._child is not None and self._child.isolated
 
     def _running(self) -> Child:
+        if self.closed:
+            raise StoreError("the server is stopping: no more changes")
         if self._child is None or self._child.dead_or_confused():
             if self._child is not None:
                 self._child.kill()
@@ -104,12 +107,21 @@ class UpdateProcess:
         return self.apply("snapshot", serial, (), RESTART_TIMEOUT)
 
     def close(self) -> None:
-        with self._lock:
-            if self._child is not None:
+        """Close the database cleanly; a process busy with a change is killed (the change was
+        not acknowledged: it is not applied)."""
+        self.closed = True
+        idle = self._lock.acquire(blocking=False)
+        try:
+            child, self._child = self._child, None
+            if child is None:
+                return
+            if idle:
                 try:
-                    self._child.conn.send(None)  # a clean close of the database
-                    self._child.process.join(timeout=10)
+                    child.conn.send(None)  # a clean close of the database
+                    child.process.join(timeout=10)
                 except (OSError, ValueError):
                     pass
-                self._child.kill()
-                self._child = None
+            child.kill()
+        finally:
+            if idle:
+                self._lock.release()
