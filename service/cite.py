@@ -58,9 +58,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "title": (DCT + "title", RDFS + "label"),
     "creator": (DCT + "creator", SCHEMA + "author", SCHEMA + "creator"),
     "publisher": (DCT + "publisher", SCHEMA + "publisher", KF + "issuedBy"),
-    "issued": (DCT + "issued", SCHEMA + "datePublished", DCT + "created", DCT + "date"),
-    "accessed": (KF + "accessed", KF + "dateAccessed", KF + "readOn", KF + "retrieved",
-                 SCHEMA + "dateRead"),
+    "issued": (DCT + "issued", SCHEMA + "datePublished", DCT + "created"),
+    "undated": (KF + "undated",),  # true: the source gives no date (cited as n.d.)
+    "accessed": (KF + "accessed",),  # the day the source was read (never guessed)
     "url": (FOAF + "page", SCHEMA + "url", DCAT + "landingPage", DCAT + "accessURL"),
     "identifier": (DCT + "identifier", KF + "sfsNumber", KF + "esfDiarienummer",
                    PREFIXES["eli"] + "id_local"),
@@ -70,7 +70,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 REQUIRED: dict[str, tuple[str, ...]] = {
     "title": ("title",),
     "creator/publisher": ("creator", "publisher"),
-    "issued": ("issued",),
+    "issued": ("issued", "undated"),
     "accessed": ("accessed",),
     "url/identifier": ("url", "identifier"),
 }
@@ -115,6 +115,8 @@ def fields_of(rows: list[dict], cat: Catalog, lang: str) -> dict[str, list[str]]
             if name == "title":  # the page's language first, then any
                 values = sorted(values, key=lambda v: getattr(v, "language", None) != lang)
             texts = [_text(v, cat, name) for v in values]
+            if name == "undated":
+                texts = [x for x in texts if x in ("true", "1")]
             out[name] = list(dict.fromkeys(x for x in texts if x))
             break
     return out

@@ -22,6 +22,7 @@ from service.browse.terms import (
     link,
     term_dict,
 )
+from service.labels import inferred
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 FIRST = [
@@ -46,7 +47,8 @@ def sources(graphs: list[str], cat: Catalog, lang: str) -> list[dict]:
     out = []
     for g in sorted(set(graphs)):
         meta = cat.graphs.get(g)
-        entry: dict = {"graph": link(g, cat, lang), "document": None, "locator": None}
+        entry: dict = {"graph": link(g, cat, lang), "document": None, "locator": None,
+                       "inferred": g in inferred().graphs}  # an inference, not a reading
         if meta:
             entry["document"] = link(meta["doc"], cat, lang)
             loc = meta["locator"]
