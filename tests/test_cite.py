@@ -51,6 +51,7 @@ def cite_store() -> EmbeddedStore:
     its row in FIELDS), one with a title only, and an entity stated by the first."""
     meta, g = BASE + "graph/meta", BASE + "graph/cite-fixture--avsnitt-1"
     full, bare = BASE + "source/kompetensrapport-2022", BASE + "source/bara-titel"
+    undated = BASE + "source/odaterad"
     region, thing = BASE + "id/region-fixture", BASE + "id/kompetensradet-fixture"
     rdf, kf, rdfs = PREFIXES["rdf"], PREFIXES["kf"], PREFIXES["rdfs"]
     date = ox.NamedNode(PREFIXES["xsd"] + "date")
@@ -67,6 +68,12 @@ def cite_store() -> EmbeddedStore:
         _q(full, FIELDS["identifier"][0], lit("RS 2022-01234"), meta),
         _q(bare, rdf + "type", ox.NamedNode(kf + "SourceDocument"), meta),
         _q(bare, FIELDS["title"][0], lit("Ett dokument utan uppgifter", language="sv"), meta),
+        _q(undated, rdf + "type", ox.NamedNode(kf + "SourceDocument"), meta),
+        _q(undated, FIELDS["title"][0], lit("Om förbundet"), meta),
+        _q(undated, FIELDS["creator"][0], ox.NamedNode(region), meta),
+        _q(undated, FIELDS["undated"][0], lit("true", datatype=ox.NamedNode(
+            PREFIXES["xsd"] + "boolean")), meta),
+        _q(undated, FIELDS["url"][0], ox.NamedNode("https://www.vgregion.se/om"), meta),
         _q(region, rdfs + "label", lit("Västra Götalandsregionen", language="sv"), meta),
         _q(g, rdf + "type", ox.NamedNode(kf + "FactGraph"), meta),
         _q(g, PREFIXES["prov"] + "wasDerivedFrom", ox.NamedNode(full), meta),
@@ -207,6 +214,15 @@ def test_missing_fields_are_left_out_and_listed(client):
                                                "url/identifier"]
     page = get(client, "/source/bara-titel?lang=en").get_data(as_text=True)
     assert "Fields the data lacks: creator/publisher, issued, accessed, url/identifier" in page
+
+
+def test_an_undated_source_is_cited_as_undated(client):
+    data = get(client, "/cite/source/odaterad.json?lang=sv").json["citations"][0]
+    assert data["missing"] == ["accessed"]  # kf:undated: no date is not a gap, no read date is
+    assert data["text"].startswith("Västra Götalandsregionen (u.å.). Om förbundet.")
+    (bib,) = bibtex(get(client, "/cite/source/odaterad.bib").get_data(as_text=True))
+    assert bib["author"] == "{Västra Götalandsregionen}"  # the creator
+    assert "year" not in bib and "publisher" not in bib
 
 
 # --------------------------------------------------------------------------- an entity
