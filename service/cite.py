@@ -153,10 +153,14 @@ def document(store, cat: Catalog, iri: str, lang: str) -> Citation | None:
     found = fields_of(rows, cat, lang)
     first = {name: (values[0] if values else None) for name, values in found.items()}
     authors = found.get("creator") or found.get("publisher") or []
+    title = first.get("title") or cat.label(iri, lang)
+    language = next((r["value"].language for r in rows if isinstance(r["value"], ox.Literal)
+                     and r["property"].value in FIELDS["title"] and r["value"].value == title
+                     and r["value"].language), None)
     return Citation(
         key=slug_key(iri),
         kind="document",
-        title=first.get("title") or cat.label(iri, lang),
+        title=title,
         authors=authors,
         publisher=first.get("publisher"),
         issued=first.get("issued"),
@@ -164,6 +168,7 @@ def document(store, cat: Catalog, iri: str, lang: str) -> Citation | None:
         url=first.get("url"),
         identifier="; ".join(found.get("identifier", [])) or None,
         missing=missing_fields(found),
+        language=language,
     )
 
 
@@ -183,6 +188,7 @@ def dataset(lang: str, iri: str | None = None) -> Citation:
         url=iri or base,
         version=f"{rel['version']}, build {rel['build']}" if rel["build"] else rel["version"],
         license=license_info(current_app.config["KG_LICENSE"])["name"],
+        language=lang,
     )
 
 

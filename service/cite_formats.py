@@ -21,6 +21,8 @@ MEDIA = {
     "ris": "application/x-research-info-systems",
     "csl.json": "application/vnd.citationstyles.csl+json",
 }
+#: biblatex's language names (``langid``) of the languages the data tags titles with
+LANGIDS = {"sv": "swedish", "en": "english"}
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Citation:
     container: str | None = None  # the dataset an entity is cited in
     sources: list[str] = field(default_factory=list)  # an entity's source documents (titles)
     license: str | None = None
+    language: str | None = None  # the cited work's language (its title's tag), if known
     missing: list[str] = field(default_factory=list)
 
 
@@ -110,7 +113,8 @@ def to_bibtex(items: list[Citation], lang: str) -> str:
         note = _note(c, lang)
         if note:
             lines.append(f"  note = {{{_bib(note)}}},")
-        lines.append(f"  langid = {{{'swedish' if lang == 'sv' else 'english'}}},")
+        if c.language in LANGIDS:
+            lines.append(f"  langid = {{{LANGIDS[c.language]}}},")
         lines.append("}")
         entries.append("\n".join(lines))
     return "\n\n".join(entries) + "\n"
@@ -140,7 +144,7 @@ def to_ris(items: list[Citation], lang: str) -> str:
             ("UR", c.url),
             ("Y2", _ris_date(c.accessed)),
             ("N1", _note(c, lang) or None),
-            ("LA", lang),
+            ("LA", c.language),
         ]
         out += [f"{tag}  - {' '.join(value.split())}" for tag, value in fields if value]
         out.append("ER  - ")
@@ -152,7 +156,9 @@ def to_csl(items: list[Citation], lang: str) -> list[dict]:
     out = []
     for c in items:
         kind = "dataset" if c.kind != "document" else ("webpage" if c.url else "document")
-        item: dict = {"id": c.key, "type": kind, "title": c.title, "language": lang}
+        item: dict = {"id": c.key, "type": kind, "title": c.title}
+        if c.language:
+            item["language"] = c.language
         if c.authors:
             item["author"] = [{"literal": a} for a in c.authors]
         optional = {"publisher": c.publisher, "URL": c.url, "version": c.version,

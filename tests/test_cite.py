@@ -193,12 +193,13 @@ def test_source_document_in_all_three_formats(client):
     assert ris["access_date"] == "2026/11/20/"
     assert ris["urls"] == ["https://www.vgregion.se/kompetens_rapport"]
 
-    items = json.loads(get(client, path + ".csl.json").data)
+    items = json.loads(get(client, path + ".csl.json?lang=en").data)
     jsonschema.validate(items, SCHEMA)
     (item,) = items
     assert item["issued"] == {"date-parts": [[2022, 11, 10]]}
     assert item["accessed"] == {"date-parts": [[2026, 11, 20]]}
     assert item["author"] == [{"literal": "Västra Götalandsregionen"}]
+    assert item["language"] == "sv"  # the title's language, whatever the page's
     (text,) = csl_rendered(items)
     assert "Kompetensförsörjning i Västra Götaland" in text and "2022" in text
     assert "November 20, 2026" in text  # Harvard's "(Accessed: …)"
