@@ -32,6 +32,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from graph.namespaces import PREFIXES
 from graph.queries import QUERIES, load
 from service.browse.catalog import Catalog, browse_query, get_catalog
+from service.browse.data import sort_key
 from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.terms import iri_of, local_path
 from service.cite_formats import (
@@ -117,6 +118,8 @@ def fields_of(rows: list[dict], cat: Catalog, lang: str) -> dict[str, list[str]]
             texts = [_text(v, cat, name) for v in values]
             if name == "undated":
                 texts = [x for x in texts if x in ("true", "1")]
+            if name in ("creator", "publisher"):  # the data gives no order: a stable one
+                texts = sorted(texts, key=sort_key)
             out[name] = list(dict.fromkeys(x for x in texts if x))
             break
     return out
