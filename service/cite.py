@@ -189,7 +189,7 @@ def dataset(lang: str, iri: str | None = None) -> Citation:
         issued=rel["built"] or today[:4],
         accessed=today,
         url=iri or base,
-        version=f"{rel['version']}, build {rel['build']}" if rel["build"] else rel["version"],
+        version=f"{rel['version']}+{rel['build']}" if rel["build"] else rel["version"],
         license=license_info(current_app.config["KG_LICENSE"])["name"],
         language=lang,
     )
