@@ -44,11 +44,11 @@ INCOMING_CAP = 2000  # the LIMIT in incoming.rq: a hub cannot exhaust the server
 
 def sources(graphs: list[str], cat: Catalog, lang: str) -> list[dict]:
     """Where facts stated in ``graphs`` come from: graph, document and locator."""
-    out = []
+    out, inferences = [], inferred().graphs
     for g in sorted(set(graphs)):
         meta = cat.graphs.get(g)
         entry: dict = {"graph": link(g, cat, lang), "document": None, "locator": None,
-                       "inferred": g in inferred().graphs}  # an inference, not a reading
+                       "inferred": g in inferences}  # an inference, not a reading
         if meta:
             entry["document"] = link(meta["doc"], cat, lang)
             loc = meta["locator"]
