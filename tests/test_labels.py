@@ -112,3 +112,14 @@ def test_relations_without_a_period_say_so(client):
     en = client.get("/network/kommun-1439?lang=en").get_data(as_text=True)
     assert "ingen period angiven" in sv
     assert "no period stated" in en
+
+
+def test_a_relation_page_says_when_no_period_is_stated(client):
+    page = client.get("/id/membership-fyrbodals-kommunalforbund-kommun-1439?lang=sv")
+    html = page.get_data(as_text=True)
+    assert 'id="h-valid"' in html and "ingen period angiven" in html and ">slutsats</a>" in html
+    edges = client.get("/network/valideringslyft.json").json["edges"]
+    dated = [e for e in edges if e["start"] and "valideringslyft" in (e["source"] + e["target"])]
+    assert dated  # a relation with its period shows the period
+    page = client.get("/id/valideringslyft?lang=sv").get_data(as_text=True)
+    assert f"{dated[0]['start']}–" in page
