@@ -27,6 +27,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from graph import queries
 from graph.store import QueryError, StoreError
 from service import get_store
+from service.browse.catalog import get_catalog
 from service.browse.i18n import current_lang
 from service.catalogue_data import (
     Answer,
@@ -41,6 +42,7 @@ from service.catalogue_data import (
 )
 from service.catalogue_data import snippet as python_snippet
 from service.errors import error_response, server_error
+from service.labels import inferred, readable
 from service.sparql import guarded, limit_error, query_timeout, state
 from service.sparql_engine import EngineBusy, QueryTimeout
 from service.sparql_scan import refused_services, scan
@@ -108,8 +110,9 @@ def page(name: str):
     qf = catalogue().get(name)
     if qf is None:
         return error_response(404, f"no catalogue query named {name!r}; see /queries")
-    raw = {p.name: request.args.get(p.name, "") for p in qf.params}
     lang = current_lang()
+    raw = {p.name: request.args.get(p.name, "") or (lang if p.name == "lang" else "")
+           for p in qf.params}  # a query's `lang` parameter follows the page's language
     try:
         bindings = qf.bind(raw)
     except queries.ParamError as exc:
@@ -124,6 +127,7 @@ def page(name: str):
         return _failed(qf, fmt, raw, bindings, *limit_error(exc, timeout))
     except StoreError as exc:
         return server_error("the store failed while answering the catalogue query", exc)
+    answer = readable(answer, get_catalog(), lang, inferred())  # label columns, inferences
     data = _page_data(qf, raw, bindings, answer, lang)
     if fmt == "json":
         response = jsonify(data)

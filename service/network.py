@@ -28,6 +28,7 @@ from service.browse.i18n import current_lang
 from service.browse.terms import href, iri_of
 from service.browse.views import storage_fault
 from service.errors import error_response
+from service.labels import inferred
 
 bp = Blueprint("network", __name__)
 for _fault in (StoreError, QueryError):
@@ -44,6 +45,7 @@ CSV_FIELDS = [
     "source_label",
     "target_label",
     "relation_label",
+    "inferred",
 ]
 
 
@@ -178,6 +180,7 @@ def network_data(
         return (ours or types or [None])[0]
 
     available = relation_counts(table, ego, depth)
+    marks = inferred()
     return {
         "ego": {"iri": ego, "label": cat.label(ego, lang), "href": href(ego)},
         "depth": depth,
@@ -221,6 +224,7 @@ def network_data(
                 "end": e.end,
                 "graph": e.graph,
                 "sources": sources([e.graph], cat, lang),
+                "inferred": marks.edge(e.graph, e.source, e.target),
             }
             for i, e in enumerate(edges)
         ],
@@ -244,6 +248,7 @@ def to_networkx(payload: dict) -> nx.MultiDiGraph:
             start=edge["start"] or "",
             end=edge["end"] or "",
             graph=edge["graph"],
+            inferred=bool(edge.get("inferred")),
         )
     return graph
 

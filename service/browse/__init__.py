@@ -12,7 +12,7 @@ from service.browse import i18n
 
 
 def init_app(app: Flask) -> None:
-    from service import editor, network, search
+    from service import cite, editor, network, quality, search
     from service.browse import assets, views
 
     app.config.setdefault("KG_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
@@ -22,3 +22,5 @@ def init_app(app: Flask) -> None:
     search.init_app(app)
     network.init_app(app)
     editor.init_app(app)
+    cite.init_app(app)
+    quality.init_app(app)
