@@ -6,9 +6,12 @@ anything but the site's own files, even if some markup slipped through escaping:
 - ``Content-Security-Policy``: scripts, styles, fonts and connections from this origin only (no
   inline script, no ``eval``, no third-party origin); images also as ``data:`` (the favicon,
   pyLODE's icons); no plugins, no ``<base>``, no framing, forms post only here. YASGUI,
-  Cytoscape.js and the site's scripts work under it as they are (``tests/test_web_browser.py``
-  listens for violations): they set styles through the CSSOM, which ``style-src`` does not
-  govern, so no ``'unsafe-inline'`` is needed.
+  Cytoscape.js and the site's scripts work under it (``tests/test_web_browser.py`` listens for
+  violations): they mostly set styles through the CSSOM, which ``style-src`` does not govern.
+  What they insert as ``<style>`` elements: YASR's result table (its column resizer) inserts two
+  fixed style sheets, allowed by their exact SHA-256 (:data:`YASGUI_STYLES`; a test recomputes
+  them from the installed YASGUI, so an upgrade that changes them fails loudly); Cytoscape.js's
+  one rule is in ``static/network.css`` instead (see there). No ``'unsafe-inline'`` at all.
 - ``X-Content-Type-Options: nosniff``: a JSON twin or a Turtle file is never run as a script or
   shown as HTML.
 - ``X-Frame-Options: DENY`` (with ``frame-ancestors 'none'``): no clickjacking.
@@ -24,11 +27,18 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+#: The ``<style>`` texts YASR's table inserts (column-resizer): its base rules when a result
+#: table is drawn, and ``*{cursor:col-resize!important}`` while a column is dragged.
+YASGUI_STYLES = (
+    "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=",
+    "sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg=",
+)
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        "style-src 'self' " + " ".join(f"'{digest}'" for digest in YASGUI_STYLES),
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",

@@ -31,10 +31,12 @@ def spreadsheet_cell(text: str) -> str:
     return text
 
 
-def csv_text(header: list[str], rows: Iterable[Iterable[str]], lineterminator: str = "\r\n") -> str:
-    """A CSV document (header row first) whose every cell went through :func:`spreadsheet_cell`."""
+def csv_text(header: list[str], rows: Iterable[Iterable[str]]) -> str:
+    """A CSV document (RFC 4180: CRLF line ends, header row first) whose every cell went through
+    :func:`spreadsheet_cell`. (With CRLF ends the writer quotes a cell holding a lone CR or LF;
+    with LF ends alone it would leave a CR bare and split the row for some readers.)"""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator=lineterminator)
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([spreadsheet_cell(name) for name in header])
     for row in rows:
         writer.writerow([spreadsheet_cell(value) for value in row])

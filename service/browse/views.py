@@ -275,6 +275,19 @@ def _graph_quads(iri: str) -> list[ox.Quad]:
     ]
 
 
+@bp.app_errorhandler(404)
+def no_route(_error) -> Response:
+    """An address no route takes (``/id/a%0Ab``: a path segment with a line break, say): in our
+    namespace the helpful 404 of :func:`not_found`, elsewhere the house error shape."""
+    kind, _, rest = request.path.lstrip("/").partition("/")
+    if kind in ("id", "source", "graph", "def", "network") and rest:
+        slug, _suffix = split_suffix(rest)
+        return not_found(iri_of("id" if kind == "network" else kind, slug))
+    if kind.startswith("class") and rest:
+        return not_found(rest)
+    return error_response(404, f"There is no page at {request.path}; start at /")
+
+
 def not_found(iri: str) -> Response:
     """A helpful 404: what was asked, and where to look instead (search by the slug's words)."""
     from service import search
