@@ -15,6 +15,7 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from conftest import Server, start_server
 
 HOSTILE = Path(__file__).parent / "data" / "hostile" / "hostile.trig"
@@ -150,3 +151,48 @@ def json_of(url: str) -> object:
     status, _, body = fetch(url, "application/json")
     assert status == 200, (url, status, body[:300])
     return json.loads(body)
+
+
+# --------------------------------------------------------------------------- in Chromium
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium (make setup installs it)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+#: Runs in every page before its own scripts (Playwright init script, not subject to the CSP):
+#: records each Content-Security-Policy violation the page reports.
+CSP_LISTENER = """
+window.kgViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.kgViolations.push(e.violatedDirective + " " + e.blockedURI + " " + e.sourceFile + ":"
+                           + e.lineNumber);
+});
+"""
+
+
+@pytest.fixture(scope="module", name="browser")
+def chromium_browser():
+    """Debian's headless Chromium, driven by Playwright (import this fixture into a module)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def watch(tab) -> None:
+    """Record what a tab reports: page errors, CSP messages on the console, dialogs (an
+    ``alert`` from injected script would open one), and every request."""
+    tab.errors, tab.csp_messages, tab.dialogs, tab.requested = [], [], [], []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.on("console", lambda message: tab.csp_messages.append(message.text)
+           if "Content Security Policy" in message.text else None)
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    tab.on("request", lambda request: tab.requested.append(request.url))
+
+
+def csp_violations(tab) -> list[str]:
+    """The violations the current page reported, and the CSP messages of the tab so far."""
+    reported = tab.evaluate("window.kgViolations || []")
+    return reported + tab.csp_messages
