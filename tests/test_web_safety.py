@@ -281,6 +281,16 @@ def test_an_address_that_is_no_iri_is_a_404_in_the_house_shape(hostile, prefix):
     assert "Traceback" not in hostile.log.read_text(errors="replace")
 
 
+def test_an_address_no_route_takes_is_a_404_in_the_house_shape(hostile):
+    status, media, body = _raw_get(hostile, "/nowhere/a%0Ab", "application/json")
+    assert (status, media) == (404, "application/json")
+    assert b'"status": 404' in body
+    status, media, body = _raw_get(hostile, "/nowhere", "text/plain")
+    assert status == 404 and media.startswith("text/plain") and body.startswith(b"404 Not Found:")
+    status, media, body = _raw_get(hostile, "/id/a%0Ab.ttl", "text/html")
+    assert status == 404 and b"Det finns inget" in body
+
+
 def test_the_log_holds_no_traceback_after_all_of_it(hostile):
     fetch(hostile.url + "/id/%ff")
     assert "Traceback" not in hostile.log.read_text(errors="replace")
