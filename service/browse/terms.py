@@ -75,8 +75,9 @@ def iri_of(kind: str, slug: str) -> str:
 
 
 #: The only schemes a link may have; any other IRI (``javascript:``, ``data:``, ``vbscript:``,
-#: ``file:``, ``urn:`` …) is shown as text. Matched on the exact text: no case folding of tricks
-#: the browser would undo, no stripping of whitespace or control characters.
+#: ``file:``, ``urn:`` …) is shown as text. Schemes compare without case (``JaVaScRiPt:`` is
+#: ``javascript:``); a URL holding whitespace, a control character or a backslash anywhere is
+#: refused whole, never cleaned up into something a browser would follow.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 #: Whitespace, control characters and backslashes: browsers drop or reinterpret them in URLs
