@@ -17,8 +17,6 @@ under ``KG_QUERY_TIMEOUT`` (504) and ``KG_MAX_CONCURRENT`` (503), with the value
 
 from __future__ import annotations
 
-import csv
-import io
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -46,6 +44,7 @@ from service.labels import inferred, readable
 from service.sparql import guarded, limit_error, query_timeout, state
 from service.sparql_engine import EngineBusy, QueryTimeout
 from service.sparql_scan import refused_services, scan
+from service.spreadsheet import csv_text
 
 bp = Blueprint("catalogue", __name__)
 FOLDER = "catalogue"
@@ -224,12 +223,8 @@ def _html(qf, data: dict, status: int = 200) -> Response:
 
 
 def _csv(answer: Answer, name: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(answer.columns)
-    for row in answer.rows:
-        writer.writerow([plain(v) for v in row])
-    response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    body = csv_text(answer.columns, ([plain(v) for v in row] for row in answer.rows))
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
     return response
 
