@@ -265,7 +265,7 @@ def to_networkx(payload: dict) -> nx.MultiDiGraph:
 
 def export(payload: dict, fmt: str) -> tuple[bytes, str]:
     if fmt == "csv":
-        rows = ([edge.get(k) or "" for k in CSV_FIELDS] for edge in payload["edges"])
+        rows = ([str(edge.get(k) or "") for k in CSV_FIELDS] for edge in payload["edges"])
         return csv_text(CSV_FIELDS, rows).encode("utf-8"), "text/csv; charset=utf-8"
     buffer = io.BytesIO()
     graph = to_networkx(payload)
