@@ -1,31 +1,26 @@
 """The quality page, the citation pages and the marks on pages (inference, no period) in a real
 headless Chromium over the served project graph: axe-core (WCAG 2.1 A/AA) finds no serious
-violation, no request leaves the server, and the "Cite this" downloads arrive as files."""
+violation, no request leaves the server, no Content-Security-Policy violation, and the "Cite
+this" downloads arrive as files."""
 
 from __future__ import annotations
 
 import pytest
 import rispy
-from test_browser import CHROMIUM_ARGS, axe_violations, only_local
+from test_browser import axe_violations, only_local
+from web_support import CSP_LISTENER, chromium_browser, watch  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def tab(embedded_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
-        context = chromium.new_context(accept_downloads=True, locale="sv-SE")
-        page = context.new_page()
-        page.requested, page.errors = [], []
-        page.on("request", lambda request: page.requested.append(request.url))
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        yield page
-        context.close()
-        chromium.close()
+def tab(browser):
+    context = browser.new_context(accept_downloads=True, locale="sv-SE")
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    watch(page)
+    yield page
+    context.close()
 
 
 @pytest.mark.parametrize("path", ["/quality", "/quality?lang=en", "/cite",
