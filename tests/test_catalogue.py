@@ -229,6 +229,16 @@ def test_q_authority_roles(store):
     assert (VGR, "role: funder", DECLARATION) in facts
     assert ("kfid:regeringen", "assigns",
             "kfid:regeringsuppdrag-regionala-kompetensplattformar-2010") in facts
+    # each funded council with its own recipient only: the förbund (DRUM) or the council itself
+    councils = {
+        "kfid:kompetensradet-fyrbodal": FYRBODAL,
+        "kfid:kompetensradet-goteborgsregionen": GR,
+        "kfid:kompetensradet-borasregionen": BORAS,
+        "kfid:kompetensforum-skaraborg": SKARABORG,
+    }
+    vgr_funds = {(r["object"], r.get("recipient")) for r in rows
+                 if r["actor"] == VGR and r["relation"] == "funds"}
+    assert vgr_funds == {(c, f) for c, f in councils.items()} | {(c, c) for c in councils}
 
 
 def test_q_authorities(store):
