@@ -292,3 +292,16 @@ def test_single_source_orgnr_are_recorded_as_such(store):
     assert len(wikidata_only) == 9
     assert ("kfid:region-lan-13", "kfg:ref-orgnr-region-halland") in {(r["r"], r["g"]) for r in got}
     assert "kfid:region-lan-14" not in {r["r"] for r in got}
+
+
+def test_the_2022_change_amends_the_act_itself_decided_2022_06_16(store):
+    got = rows(
+        store,
+        """SELECT DISTINCT ?a ?g ?p ?o WHERE { GRAPH ?g { ?a ?p ?o }
+           VALUES ?p { kf:amends dct:dateAccepted } }""",
+        a="kfid:andring-sfs-2010-630-2022",
+    )
+    facts = {(r["g"], r["p"], r["o"]) for r in got}
+    assert ("kfg:fact-prop-2021-22-159", "kf:amends", "kfid:sfs-2010-630") in facts
+    assert ("kfg:fact-bet-2021-22-ubu25", "dct:dateAccepted", "2022-06-16") in facts
+    assert not any(o == "kfid:sfs-2017-583" for _, _, o in facts)

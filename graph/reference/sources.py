@@ -90,6 +90,10 @@ _OKFN_AT = "at commit e21072b4addc299f8ba9c85fab54ce5ec0677b73"
 _SCB = ("scb-lan-och-kommunkoder",)
 _ISO = ("iso-3166-2-se",)
 _NUTS = ("eurostat-nuts",)
+_DATED = (
+    "Title and date ({}, the day the government handed the bill to the Riksdag) as the bill's "
+    "first page gives them."
+)
 _ORG_NOTE = "Shows the Peppol participant id {} (scheme 0007 is the Swedish organisationsnummer)."
 
 #: Every public source of the tables, keyed by its ``kfsrc:`` slug (as SOURCES.md names them).
@@ -457,16 +461,23 @@ SOURCES: dict[str, Source] = {
         issued="2018-06-20",
     ),
     "rkrattsbaser-prop-2017-18-206": Source(
-        "Prop. 2017/18:206 (Regeringskansliets rättsdatabaser)",
+        "Prop. 2017/18:206 Ett enhetligt regionalt utvecklingsansvar (Regeringskansliets "
+        "rättsdatabaser)",
         "rkrattsbaser.gov.se, prop. 2017/18:206",
+        note=_DATED.format("2018-03-29"),
         lang="sv",
         publisher="kfid:regeringskansliet",
+        issued="2018-03-29",
     ),
     "riksdagen-h303176": Source(
-        "Prop. 2015/16:176 (Riksdagens öppna data, dok_id H303176)",
+        "Prop. 2015/16:176 Ändrat regionalt utvecklingsansvar i vissa län (Riksdagens öppna data, "
+        "dok_id H303176)",
         "data.riksdagen.se/dokument/H303176.html",
+        "https://data.riksdagen.se/dokument/H303176.html",
+        note=_DATED.format("2016-05-26"),
         lang="sv",
         publisher="kfid:sveriges-riksdag",
+        issued="2016-05-26",
     ),
     "skr-lagar-och-forordningar-som-styr-regional-utveckling-2023": Source(
         "Lagar och förordningar som styr regional utveckling",
