@@ -437,6 +437,10 @@ def test_q_valid_on_date(store):
     committee = "kfid:valideringsdelegationen-2015-2019"
     assert committee not in valid  # its final report was handed over on 2020-01-13
     assert committee in col(run(store, "valid-on-date", date="2017-03-01"), "thing")
+    # the signatures date from the signing day, before the declaration's own validity
+    signing_day = col(run(store, "valid-on-date", date="2022-11-10"), "thing")
+    signatures = {t for t in signing_day if "avsiktsforklaring-2022-undertecknare-" in t}
+    assert len(signatures) == 5 and DECLARATION not in signing_day
 
 
 # --------------------------------------------------------------------------- command line
