@@ -43,6 +43,16 @@ PREFIXES: dict[str, str] = {
     "wdt": "http://www.wikidata.org/prop/direct/",
 }
 
+#: Prefixes a query sent to the endpoint may use without declaring them (as on Wikidata's
+#: endpoint): ours and the reused vocabularies', plus the other names people write for them.
+#: A query's own PREFIX declarations win. Listed in the Service Description and the README.
+PREDECLARED: dict[str, str] = {
+    **PREFIXES,
+    "dcterms": PREFIXES["dct"],
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+}
+
 
 def sparql_prologue(names: list[str] | None = None) -> str:
     """``PREFIX`` lines for the given prefix names (all of them by default)."""

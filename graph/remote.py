@@ -62,6 +62,7 @@ from graph.remote_text import (
     has_own_dataset,
     query_form,
     strict_is_iri,
+    with_prefixes,
 )
 from graph.store import GraphStore, QueryError, QueryResult, StoreError
 
@@ -223,15 +224,18 @@ class RemoteStore(GraphStore):
         return self._send(sw)
 
     # GraphStore ---------------------------------------------------------------------------
-    def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None):
+    def query(
+        self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, prefixes=None
+    ):
         if substitutions and any(isinstance(t, ox.BlankNode) for t in substitutions.values()):
             return self._blank_node_store().query(
                 sparql,
                 substitutions=substitutions,
                 default_graph=default_graph,
                 named_graphs=named_graphs,
+                prefixes=prefixes,
             )
-        text = bind_values(sparql, substitutions or {})
+        text = bind_values(with_prefixes(sparql, prefixes), substitutions or {})
         form = query_form(text)
         virtuoso = self.is_virtuoso  # known before the first query: it gets the timeout parameter
         if form == "DESCRIBE" and virtuoso:
@@ -327,8 +331,9 @@ class RemoteStore(GraphStore):
         if self.read_only:
             raise StoreError("this store is open read-only")
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
         self._writable()
+        sparql = with_prefixes(sparql, prefixes)
         if first_keyword(sparql) not in UPDATE_WORDS:
             raise QueryError("not a SPARQL 1.1 Update request")
         accept = "application/sparql-results+json, */*;q=0.1"

@@ -175,3 +175,71 @@ def strict_is_iri(text: str) -> str:
         call, var = text[match.start() : match.end()], match.group(2)
         text = text[: match.start()] + f"({call} && !isBlank({var}))" + text[match.end() :]
     return text
+
+
+# --- Predeclared prefixes ----------------------------------------------------------------------
+_DECLARED = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
+#: a prefixed name's prefix and colon (``kf:``, ``:``), not inside a longer name or a variable
+_PREFIXED = re.compile(r"(?<![\w.\-:?$])((?:[^\W\d_][\w.\-]*)?):")
+
+
+def _prefixes_used(masked: str) -> list[tuple[str, int]]:
+    """(prefix, offset) of every prefixed name in a masked query, blank node labels excluded."""
+    return [(m.group(1), m.start()) for m in _PREFIXED.finditer(masked)]
+
+
+def with_prefixes(text: str, prefixes: Mapping[str, str] | None) -> str:
+    """``text`` with a ``PREFIX`` declaration for each of ``prefixes`` it uses but does not
+    declare itself (its own declarations win), for an engine that predeclares none of them.
+
+    The declarations go before the query on its first line, so that the engine's line numbers in
+    error messages stay the query's own.
+    """
+    if not prefixes:
+        return text
+    masked = mask(text)
+    declared = set(_DECLARED.findall(masked))
+    missing = dict.fromkeys(
+        name for name, _ in _prefixes_used(masked) if name in prefixes and name not in declared
+    )
+    if not missing:
+        return text
+    return "".join(f"PREFIX {n}: {ox.NamedNode(prefixes[n])} " for n in missing) + text
+
+
+def unknown_prefix(text: str, prefixes: Mapping[str, str] | None = None) -> str | None:
+    """The readable message for the first prefix ``text`` uses that neither the query nor
+    ``prefixes`` declares, e.g. ``unknown prefix "foo:" at line 1, column 20 (declare it with
+    PREFIX)``; ``None`` when every prefix is known."""
+    masked = mask(text)
+    declared = set(_DECLARED.findall(masked)) | set(prefixes or ())
+    for name, offset in _prefixes_used(masked):
+        if name not in declared:
+            line = masked.count("\n", 0, offset) + 1
+            column = offset - masked.rfind("\n", 0, offset)
+            return (
+                f'unknown prefix "{name}:" at line {line}, column {column} '
+                "(declare it with PREFIX)"
+            )
+    return None
+
+
+_PARSER_ERROR = re.compile(r"^error at (\d+):(\d+): expected (?:one of )?(.*)$", re.DOTALL)
+#: the character classes in pyoxigraph's list of expected tokens (``['0' ..= '9' | '_']``)
+_CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
+
+
+def explain(text: str, message: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """One readable line for the engine's complaint about ``text``: an unknown prefix named as
+    such; pyoxigraph's ``error at L:C: expected one of …`` without its character classes."""
+    unknown = unknown_prefix(text, prefixes)
+    if unknown:
+        return unknown
+    match = _PARSER_ERROR.match(message.strip())
+    if match is None:
+        return message
+    line, column, rest = match.groups()
+    tokens = [t.strip() for t in _CHAR_CLASS.sub("", rest).split(", ")]
+    expected = [t for t in tokens if t and t != "Prefix not found"]
+    where = f"syntax error at line {line}, column {column}"
+    return f"{where}: expected {', '.join(expected)}" if expected else where

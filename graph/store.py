@@ -60,17 +60,20 @@ class GraphStore(ABC):
         substitutions: Mapping[str, Term] | None = None,
         default_graph: Iterable[str] | None = None,
         named_graphs: Iterable[str] | None = None,
+        prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Evaluate a SPARQL 1.1 query.
 
         Without ``default_graph`` the default graph is the union of all named graphs. Values reach
         the query only through ``substitutions`` (variable name -> term), never by formatting.
+        ``prefixes`` (name -> IRI) may be used without a PREFIX; the query's own declarations win.
         Raises :class:`QueryError` for a malformed query, :class:`StoreError` for a storage fault.
         """
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Apply a SPARQL 1.1 Update atomically: all of it, or (on error) none of it."""
+    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        """Apply a SPARQL 1.1 Update atomically: all of it, or (on error) none of it.
+        ``prefixes`` as for :meth:`query`."""
 
     @abstractmethod
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
@@ -164,7 +167,9 @@ class EmbeddedStore(GraphStore):
     def version(self) -> str:
         return f"{self.info.get('build_id', 'memory')}:{self._changes}"
 
-    def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None):
+    def query(
+        self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, prefixes=None
+    ):
         kwargs: dict = {}
         if default_graph is not None:
             kwargs["default_graph"] = [_graph_node(g) for g in default_graph]
@@ -176,6 +181,8 @@ class EmbeddedStore(GraphStore):
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        if prefixes:
+            kwargs["prefixes"] = dict(prefixes)
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
@@ -206,8 +213,9 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(str(exc)) from exc
             self._changes += 1
 
-    def update(self, sparql: str) -> None:
-        self._write(lambda: self._store.update(sparql))
+    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        extra = {"prefixes": dict(prefixes)} if prefixes else {}
+        self._write(lambda: self._store.update(sparql, **extra))
 
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         target = {"to_graph": ox.NamedNode(graph)} if graph else {}

@@ -137,6 +137,8 @@ class KF(DefinedNamespace):
     lifelongLearning: URIRef
     link: URIRef
     locator: URIRef
+    undated: URIRef
+    accessed: URIRef
     mandates: URIRef
     matching: URIRef
     meetingPlace: URIRef

@@ -67,6 +67,9 @@ def create_app(
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # Swedish characters stay readable in JSON
+    from service import headers
+
+    headers.init_app(app)  # CSP, nosniff, framing and referrer policy on every response
     if store is None and app.config["KG_ENDPOINT"]:
         store = _remote_store(app.config)
     if store is None:

@@ -17,8 +17,6 @@ under ``KG_QUERY_TIMEOUT`` (504) and ``KG_MAX_CONCURRENT`` (503), with the value
 
 from __future__ import annotations
 
-import csv
-import io
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -27,6 +25,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from graph import queries
 from graph.store import QueryError, StoreError
 from service import get_store
+from service.browse.catalog import get_catalog
 from service.browse.i18n import current_lang
 from service.catalogue_data import (
     Answer,
@@ -41,10 +40,12 @@ from service.catalogue_data import (
 )
 from service.catalogue_data import snippet as python_snippet
 from service.errors import error_response, server_error
+from service.labels import inferred, readable
 from service.sparql import guarded, limit_error, query_timeout, state
 from service.sparql_engine import EngineBusy, QueryTimeout
 from service.sparql_gate import Refused as GateRefused
 from service.sparql_gate import check_federation
+from service.spreadsheet import csv_text
 
 bp = Blueprint("catalogue", __name__)
 FOLDER = "catalogue"
@@ -109,8 +110,9 @@ def page(name: str):
     qf = catalogue().get(name)
     if qf is None:
         return error_response(404, f"no catalogue query named {name!r}; see /queries")
-    raw = {p.name: request.args.get(p.name, "") for p in qf.params}
     lang = current_lang()
+    raw = {p.name: request.args.get(p.name, "") or (lang if p.name == "lang" else "")
+           for p in qf.params}  # a query's `lang` parameter follows the page's language
     try:
         bindings = qf.bind(raw)
     except queries.ParamError as exc:
@@ -125,6 +127,7 @@ def page(name: str):
         return _failed(qf, fmt, raw, bindings, *limit_error(exc, timeout))
     except StoreError as exc:
         return server_error("the store failed while answering the catalogue query", exc)
+    answer = readable(answer, get_catalog(), lang, inferred())  # label columns, inferences
     data = _page_data(qf, raw, bindings, answer, lang)
     if fmt == "json":
         response = jsonify(data)
@@ -220,12 +223,8 @@ def _html(qf, data: dict, status: int = 200) -> Response:
 
 
 def _csv(answer: Answer, name: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(answer.columns)
-    for row in answer.rows:
-        writer.writerow([plain(v) for v in row])
-    response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    body = csv_text(answer.columns, ([plain(v) for v in row] for row in answer.rows))
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
     return response
 

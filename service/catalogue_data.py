@@ -18,6 +18,7 @@ from graph import queries
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore, QueryError
 from service.browse.data import sort_key
+from service.browse.terms import href
 from service.sparql_results import Answer as EngineAnswer
 from service.sparql_results import Job, term_texts
 
@@ -74,11 +75,13 @@ def read(answer: EngineAnswer) -> Answer:
 
 
 def cell(term) -> dict | None:
-    """A term as a SPARQL 1.1 JSON results cell (plus ``compact`` for IRIs)."""
+    """A term as a SPARQL 1.1 JSON results cell (plus ``compact`` and ``href`` for IRIs: the
+    page on this site, the IRI when it is a safe link, else ``None``)."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value, "compact": compact(term.value)}
+        return {"type": "uri", "value": term.value, "compact": compact(term.value),
+                "href": href(term.value)}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     out = {"type": "literal", "value": term.value}

@@ -18,7 +18,6 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from graph.dataset import DUMP_FORMATS, VCARD, DumpCache, Dumps, counts, describe
 from graph.namespaces import PREFIXES, compact
 from graph.store import StoreError
-from service.browse.terms import href
 from service.errors import error_response, server_error
 from service.negotiation import from_format, negotiate
 
@@ -196,7 +195,6 @@ def _html_page(stats: dict, dumps: Dumps) -> Response:
         downloads=_downloads(dumps),
         version=dumps.version,
         compact=compact,
-        href=href,
         endpoint=f"{_base_url()}/sparql",
         allowed=_allowed_services(),
         json_url="/dataset?format=jsonld",

@@ -74,6 +74,8 @@ def error_response(
 
 
 def server_error(message: str, exc: BaseException | None = None) -> Response:
-    """A logged 500: the log gets the cause, the client a short message without internals."""
-    log.error("%s: %s", message, exc, exc_info=exc)
+    """A logged 500: the log gets the cause, the client a short message without internals.
+    An exception marked ``quiet`` (a worker process that ended: logged where it was seen) is one
+    line, without a traceback."""
+    log.error("%s: %s", message, exc, exc_info=None if getattr(exc, "quiet", False) else exc)
     return error_response(500, message)

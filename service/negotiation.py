@@ -6,11 +6,17 @@ first). The most specific matching range decides an offer's q (RFC 9110 §12.5.1
 earlier offer. ``None`` means nothing acceptable: answer 406.
 
 ``FORMAT_ALIASES`` maps the short names of a ``format=`` parameter (or a file extension) to media
-types, for browsers that cannot set ``Accept``.
+types, for browsers that cannot set ``Accept``. :func:`choose` is the whole rule: explicit format
+values (``format=``, and on ``/sparql`` also ``output=`` and ``results=``; short names or media
+types, repeated or comma-separated) win over ``Accept``, and of several values the first one that
+can be served is taken; an unknown value is :class:`NotAcceptable`, whose message names the
+accepted values.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +35,9 @@ FORMAT_ALIASES: dict[str, str] = {
     "nt": "application/n-triples",
     "ntriples": "application/n-triples",
     "n-triples": "application/n-triples",
+    "n3": "text/turtle",  # SPARQLWrapper's N3: Turtle is the part of N3 that is RDF
     "rdfxml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
     "rdf": "application/rdf+xml",
     "owl": "application/rdf+xml",
     "jsonld": "application/ld+json",
@@ -47,7 +55,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "application/json": ("application/sparql-results+json", "application/ld+json"),
     "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
     "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/javascript": ("application/sparql-results+json",),  # SPARQLWrapper's JSON Accept
+    "application/javascript": ("application/sparql-results+json",),
     "application/x-turtle": ("text/turtle",),
+    "application/turtle": ("text/turtle",),
+    "text/n3": ("text/turtle",),
+    "text/rdf+n3": ("text/turtle",),
+    "application/n3": ("text/turtle",),
+    "application/x-json+ld": ("application/ld+json",),
     "text/plain": ("application/n-triples",),
     "application/json-ld": ("application/ld+json",),
     "text/x-nquads": ("application/n-quads",),
@@ -151,20 +166,54 @@ def _negotiate(accept: str | None, offers: tuple[str, ...]) -> str | None:
         synonyms = [s for s, canon in SYNONYMS.items() if _bare(offer) in canon]
         named = [r.q for r in ranges for s in synonyms if r.matches(s) >= 2]
         q = max([quality(ranges, offer), *named])
-        # Prefer the higher q; among equals an explicitly named type over a wildcard match.
-        explicit = int(
-            any(r.matches(n) >= 2 and r.q == q for r in ranges for n in [offer, *synonyms])
-        )
+        # Prefer the higher q; among equals a type named as such, then one named through a
+        # synonym, then a wildcard match.
+        named_as = [
+            2 if n == offer else 1
+            for r in ranges
+            for n in [offer, *synonyms]
+            if r.matches(n) >= 2 and r.q == q
+        ]
+        explicit = max(named_as, default=0)
         if q > 0 and (best is None or (q, explicit) > best_key):
             best, best_key = offer, (q, explicit)
     return best
 
 
-def from_format(name: str | None, offers: list[str]) -> str | None:
-    """The offer named by ``format=`` (short name or media type); ``None`` if not offered."""
-    if not name:
-        return None
-    key = name.strip().lower()
+class NotAcceptable(ValueError):
+    """Nothing the client asked for can be served (406); the message names what can."""
+
+
+def format_values(values: Iterable[str | None]) -> list[str]:
+    """The format names in raw ``format=`` values, normalised: split at commas (SPARQLWrapper
+    sends ``application/ld+json,application/x-json+ld`` as one value), parameters dropped,
+    lower-cased, and spaces made ``+`` again (``format=application/sparql-results+json`` typed
+    unencoded arrives as ``application/sparql-results json``)."""
+    out = []
+    for value in values:
+        for part in (value or "").split(","):
+            name = re.sub(r"\s+", "+", part.partition(";")[0].strip().lower())
+            if name:
+                out.append(name)
+    return out
+
+
+def from_format(names: str | Sequence[str] | None, offers: list[str]) -> str | None:
+    """The first offer named by a ``format=`` value (short name or media type, see
+    :func:`format_values`); ``None`` if none of them is offered."""
+    values = [names] if isinstance(names, str) else list(names or ())
+    for key in format_values(values):
+        if "*" in key:  # a media range (*/*, text/*): the first offer it admits
+            ranges = parse_accept(key)
+            found = next((o for o in offers if ranges and quality(ranges, o) > 0), None)
+        else:
+            found = _named(key, offers)
+        if found is not None:
+            return found
+    return None
+
+
+def _named(key: str, offers: list[str]) -> str | None:
     # "xml"/"json" name the results format first, then the RDF format of the same family.
     wanted = (
         FORMAT_ALIASES.get(key, key),
@@ -176,6 +225,43 @@ def from_format(name: str | None, offers: list[str]) -> str | None:
             if _bare(offer) == media:
                 return offer
     return None
+
+
+def accepted_names(offers: list[str]) -> list[str]:
+    """The short names a ``format=`` value may use for ``offers`` (besides the media types)."""
+    return sorted(k for k in FORMAT_ALIASES if _named(k, offers))
+
+
+def _accepted(offers: list[str]) -> str:
+    return (
+        ", ".join(accepted_names(offers))
+        + " or a media type: "
+        + ", ".join(dict.fromkeys(_bare(o) for o in offers))
+    )
+
+
+def choose(
+    formats: str | Sequence[str] | None, accept: str | None, offers: list[str], what: str = ""
+) -> str:
+    """The media type to answer in: the first of ``formats`` that is offered, else the best
+    offer for ``accept``. Raises :class:`NotAcceptable` with a message that names the accepted
+    values; ``what`` says for what, e.g. " for a SELECT query"."""
+    values = [formats] if isinstance(formats, str) else list(formats or ())
+    if format_values(values):
+        chosen = from_format(values, offers)
+        if chosen is None:
+            given = ", ".join(f'"{v}"' for v in dict.fromkeys(format_values(values)))
+            raise NotAcceptable(
+                f"format {given} cannot be served{what}; accepted values: {_accepted(offers)}"
+            )
+        return chosen
+    chosen = negotiate(accept, offers)
+    if chosen is None:
+        raise NotAcceptable(
+            f"none of the types in the Accept header can be served{what}; available "
+            f"(also as format=…): {_accepted(offers)}"
+        )
+    return chosen
 
 
 def _bare(media_type: str) -> str:

@@ -10,7 +10,6 @@ CSV edge list (``.csv``: source,target,relation,start,end,graph,…), written wi
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
 from collections import defaultdict
@@ -25,9 +24,11 @@ from graph.store import QueryError, StoreError
 from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.data import sort_key, sources
 from service.browse.i18n import current_lang
-from service.browse.terms import href, iri_of
+from service.browse.terms import href, iri_of, local_path
 from service.browse.views import storage_fault
 from service.errors import error_response
+from service.labels import inferred
+from service.spreadsheet import csv_text
 
 bp = Blueprint("network", __name__)
 for _fault in (StoreError, QueryError):
@@ -44,6 +45,7 @@ CSV_FIELDS = [
     "source_label",
     "target_label",
     "relation_label",
+    "inferred",
 ]
 
 
@@ -97,6 +99,12 @@ def edge_table(app: Flask | None = None) -> EdgeTable:
                 table = EdgeTable(store, store.version)
                 app.extensions["kg_edges"] = table
     return table
+
+
+def network_path(iri: str) -> str | None:
+    """The network page of a thing of ours (``/network/<slug>``), else ``None``."""
+    path = local_path(iri)
+    return "/network/" + path[len("/id/") :] if path and path.startswith("/id/") else None
 
 
 def as_date(value: str | None, end: bool = False) -> date | None:
@@ -178,8 +186,10 @@ def network_data(
         return (ours or types or [None])[0]
 
     available = relation_counts(table, ego, depth)
+    marks = inferred()
     return {
-        "ego": {"iri": ego, "label": cat.label(ego, lang), "href": href(ego)},
+        "ego": {"iri": ego, "label": cat.label(ego, lang), "href": href(ego),
+                "network": network_path(ego)},
         "depth": depth,
         "asof": asof.isoformat() if asof else None,
         "relations": [
@@ -198,6 +208,7 @@ def network_data(
                 "id": n,
                 "label": cat.label(n, lang),
                 "href": href(n),
+                "network": network_path(n),
                 "distance": distance[n],
                 "type": compact(main_type(n)) if main_type(n) else None,
                 "type_label": cat.label(main_type(n), lang) if main_type(n) else None,
@@ -213,6 +224,8 @@ def network_data(
                 "target_label": cat.label(e.target, lang),
                 "source_href": href(e.source),
                 "target_href": href(e.target),
+                "source_network": network_path(e.source),
+                "target_network": network_path(e.target),
                 "relation": compact(e.relation),
                 "relation_label": cat.label(e.relation, lang),
                 "role": compact(e.role) if e.role else None,
@@ -221,6 +234,7 @@ def network_data(
                 "end": e.end,
                 "graph": e.graph,
                 "sources": sources([e.graph], cat, lang),
+                "inferred": marks.edge(e.graph, e.source, e.target),
             }
             for i, e in enumerate(edges)
         ],
@@ -244,18 +258,15 @@ def to_networkx(payload: dict) -> nx.MultiDiGraph:
             start=edge["start"] or "",
             end=edge["end"] or "",
             graph=edge["graph"],
+            inferred=bool(edge.get("inferred")),
         )
     return graph
 
 
 def export(payload: dict, fmt: str) -> tuple[bytes, str]:
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        for edge in payload["edges"]:
-            writer.writerow({k: edge.get(k) or "" for k in CSV_FIELDS})
-        return out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        rows = ([str(edge.get(k) or "") for k in CSV_FIELDS] for edge in payload["edges"])
+        return csv_text(CSV_FIELDS, rows).encode("utf-8"), "text/csv; charset=utf-8"
     buffer = io.BytesIO()
     graph = to_networkx(payload)
     if fmt == "graphml":
@@ -299,7 +310,7 @@ def picker():
         (
             (len({e.source for e in es} | {e.target for e in es}), n)
             for n, es in table.by_node.items()
-            if "/id/" in n
+            if network_path(n)
         ),
         reverse=True,
     )[:30]
@@ -308,7 +319,7 @@ def picker():
             {
                 "iri": n,
                 "label": cat.label(n, lang),
-                "href": "/network/" + n.rsplit("/id/", 1)[-1],
+                "href": network_path(n),
                 "neighbours": d - 1,
             }
             for d, n in degree

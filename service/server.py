@@ -26,11 +26,21 @@ from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 from waitress import serve as waitress_serve
 
 from service import DEFAULTS, _from_environment, create_app
 
 log = logging.getLogger("kompetensgraf.server")
+
+#: open connections one serving process keeps (waitress's connection_limit, gunicorn's
+#: worker_connections); past it new connections wait in the listen backlog
+CONNECTION_LIMIT = 1000
+#: seconds a connection may stay silent (an idle keep-alive, or a half-sent request) before it
+#: is closed; a request being answered is never cut by it
+CHANNEL_TIMEOUT = 30
+#: seconds gunicorn keeps an idle keep-alive connection open
+KEEPALIVE = 5
 
 
 def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
@@ -72,6 +82,12 @@ def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
             max_request_body_size=max_bytes * 4,
             ident="kompetensgraf",
             clear_untrusted_proxy_headers=True,
+            # idle and slow clients: a request is read by the event loop, not by a thread, so
+            # half-sent requests take no thread; they are bounded in number and closed after
+            # CHANNEL_TIMEOUT seconds without a byte (README: "Idle and slow connections")
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=CHANNEL_TIMEOUT,
+            cleanup_interval=CHANNEL_TIMEOUT // 3,
         )
     finally:
         sparql.close()
@@ -119,9 +135,13 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": processes,
-        "worker_class": "gthread",
+        "worker_class": "service.server.HeadFirstWorker",
         "threads": concurrent + 4,  # above the limit, so a saturated process answers 503 at once
         "timeout": int(timeout) + 30,  # heartbeat only: the query timeout is ours
+        # gthread waits for a request's bytes in its poller, not in a thread: slow clients take
+        # no thread; at most CONNECTION_LIMIT connections each (README: "Idle and slow …")
+        "worker_connections": CONNECTION_LIMIT,
+        "keepalive": KEEPALIVE,
         "graceful_timeout": 8,
         "limit_request_line": 0,  # long GET queries: Flask answers 413 over KG_MAX_REQUEST_BYTES
         "errorlog": "-",
@@ -188,6 +208,54 @@ def _worker_exit(_arbiter, worker) -> None:
     logging.shutdown()
     # the store's native code does not survive interpreter teardown in a worker: skip it
     os._exit(0)
+
+
+#: the end of a request's head, and the most of a head read before the parser sees it
+HEAD_END, MAX_HEAD = b"\r\n\r\n", 64 << 10
+
+
+class HeadFirstWorker(gthread.ThreadWorker):
+    """gthread, but a thread takes a request only once its whole head has arrived.
+
+    gthread's parser reads a request in a pool thread, blocking until the head is complete: a
+    few hundred half-sent requests would hold every thread. Here the bytes that have arrived are
+    read without waiting and kept in the parser's buffer; until the head is whole the connection
+    goes back to the poller (gthread's "deferred" connections), which closes it after
+    ``keepalive`` seconds without a byte.
+    """
+
+    def handle(self, conn):
+        if not self.cfg.is_ssl and not _whole_head(conn):
+            conn.data_ready = False
+            return gthread._DEFER
+        return super().handle(conn)
+
+
+def _whole_head(conn) -> bool:
+    """Read what has arrived into ``conn``'s parser buffer: has the request's head arrived (or
+    the connection ended, which the parser then reports)?"""
+    conn.init()
+    if conn.is_http2:
+        return True
+    buffer = conn.parser.unreader.buf
+    held = buffer.getvalue()
+    conn.sock.setblocking(False)
+    try:
+        while HEAD_END not in held and len(held) < MAX_HEAD:
+            try:
+                chunk = conn.sock.recv(MAX_HEAD)
+            except BlockingIOError:
+                return False
+            except OSError:
+                return True  # the parser meets the same error and closes the connection
+            if not chunk:
+                return True
+            buffer.seek(0, os.SEEK_END)
+            buffer.write(chunk)
+            held += chunk
+        return True
+    finally:
+        conn.sock.setblocking(True)
 
 
 class _Gunicorn(BaseApplication):

@@ -1,12 +1,13 @@
 """The SPARQL 1.1 endpoint ``/sparql``: query, update, service description — with its guards.
 
 Guards (settings in ``app.config``, overridable by ``KG_…`` environment variables):
-``KG_QUERY_TIMEOUT`` (a request may lower it with ``timeout=``), ``KG_MAX_ROWS`` (truncation is
-signalled, never silent), ``KG_MAX_REQUEST_BYTES`` (413), ``KG_WORKERS`` and
-``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated), ``KG_SERVICE_ALLOWLIST`` (SERVICE and
-LOAD are refused unless the endpoint is listed: :mod:`service.sparql_gate`, which also refuses
-requests nested too deep), ``KG_CACHE_SIZE``, ``KG_UPDATE_TOKEN`` (updates off when
-empty) and ``KG_DATA_DIR``. See the README's "Guards and settings".
+``KG_QUERY_TIMEOUT`` (a request may lower it with ``timeout=``), ``KG_QUERY_MEMORY`` (507),
+``KG_MAX_ROWS`` (truncation is signalled, never silent), ``KG_MAX_REQUEST_BYTES`` (413),
+``KG_WORKERS`` and ``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated),
+``KG_SERVICE_ALLOWLIST`` (SERVICE and LOAD are refused unless the endpoint is listed:
+:mod:`service.sparql_gate`, which also refuses requests nested too deep), ``KG_CACHE_SIZE``,
+``KG_UPDATE_TOKEN`` (updates off when empty) and ``KG_DATA_DIR``. See the README's "Guards
+and settings".
 """
 
 from __future__ import annotations
@@ -19,26 +20,31 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from graph.namespaces import PREDECLARED
 from graph.store import QueryError, StoreError
 from service import _from_environment, get_store
 from service.cache import AnswerCache
 from service.errors import error_response, server_error
-from service.negotiation import FORMAT_ALIASES, from_format, negotiate
+from service.negotiation import NotAcceptable
+from service.negotiation import choose as choose_type
 from service.sparql_engine import (
     EngineBusy,
     InlineEngine,
+    MemoryLimit,
     ProcessEngine,
     QueryEngine,
     QueryTimeout,
 )
 from service.sparql_gate import Refused, check_federation, check_nesting
 from service.sparql_live import Dataset, prepare
+from service.sparql_process import parse_size
 from service.sparql_protocol import ProtocolError, SparqlRequest, parse_request
-from service.sparql_results import GRAPH_TYPES, RESULT_TYPES, Answer, Job
+from service.sparql_results import GRAPH_TYPES, OFFERS, RESULT_TYPES, Answer, Job
 from service.sparql_scan import scan
 
 SETTINGS: dict[str, Any] = {
     "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it
+    "KG_QUERY_MEMORY": "1G",  # per query worker and update process (512M, 2G…); 0: no limit
     "KG_MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer
     "KG_MAX_REQUEST_BYTES": 1 << 20,  # query string or body; larger is 413
     "KG_WORKERS": 0,  # query worker processes; 0: two per CPU core, at least 2
@@ -50,7 +56,10 @@ SETTINGS: dict[str, Any] = {
     "KG_CACHE_SIZE": 256,  # answers kept for repeated read queries; 0: no cache
 }
 RETRY_AFTER = "2"
-EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Cache, Retry-After"
+EXPOSED = (
+    "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Cache, X-KG-Timeout, X-KG-Memory-Limit, "
+    "Retry-After"
+)
 
 bp = Blueprint("sparql", __name__)
 
@@ -88,6 +97,10 @@ def init_app(app: Flask) -> None:
     concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 4 * workers
     app.config["KG_MAX_CONCURRENT"] = concurrent
 
+    memory = parse_size(app.config["KG_QUERY_MEMORY"])
+    app.config["KG_QUERY_MEMORY"] = memory
+    isolate = not app.config["KG_SERVICE_ALLOWLIST"]  # no SERVICE allowed: workers without network
+
     loads = app.config.get("KG_LOAD") or []
     loads = [loads] if isinstance(loads, str) else loads
     dataset = prepare(
@@ -95,10 +108,14 @@ def init_app(app: Flask) -> None:
         writable=bool(app.config["KG_UPDATE_TOKEN"]),
         loads=[Path(p) for p in loads],
         data_dir=app.config["KG_DATA_DIR"],
+        isolate=isolate,
+        memory=memory,
     )
-    app.extensions["kg_store"] = dataset.store  # the live store when this server writes
+    app.extensions["kg_store"] = dataset.store  # the live snapshot when this server writes
     if dataset.read_dir is not None:
-        engine: QueryEngine = ProcessEngine(dataset.read_dir, workers, on_unused=dataset.unused)
+        engine: QueryEngine = ProcessEngine(
+            dataset.read_dir, workers, on_unused=dataset.unused, isolate=isolate, memory=memory
+        )
     else:
         engine = InlineEngine(lambda: dataset.store)
     cache = AnswerCache(int(app.config["KG_CACHE_SIZE"]))
@@ -164,22 +181,13 @@ def endpoint() -> Response:
     return run_query(req)
 
 
-def choose(offers: list[str], fmt: str | None) -> str | Response:
-    """The negotiated media type, or the 406 answer."""
-    if fmt:
-        chosen = from_format(fmt, offers)
-        if chosen is None:
-            names = sorted(k for k, v in FORMAT_ALIASES.items() if v in offers)
-            return error_response(
-                406, f"format={fmt} is not available here; choose one of: {', '.join(names)}"
-            )
-        return chosen
-    chosen = negotiate(request.headers.get("Accept"), offers)
-    if chosen is None:
-        return error_response(
-            406, f"none of the accepted types can be served; available: {', '.join(offers)}"
-        )
-    return chosen
+def choose(offers: list[str], fmt, what: str = "") -> str | Response:
+    """The media type negotiated by :func:`service.negotiation.choose` (format values over
+    ``Accept``), or the 406 answer naming the accepted values."""
+    try:
+        return choose_type(fmt, request.headers.get("Accept"), offers, what)
+    except NotAcceptable as exc:
+        return error_response(406, str(exc))
 
 
 def run_query(req: SparqlRequest) -> Response:
@@ -221,24 +229,25 @@ def run_query(req: SparqlRequest) -> Response:
 
 
 def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
-    """The job with its negotiated formats (only the query's own form is negotiated), or 406."""
-    result_type: str | Response = RESULT_TYPES[0]
-    graph_type: str | Response = next(iter(GRAPH_TYPES))
-    if form in ("select", "ask"):
-        result_type = choose(RESULT_TYPES, req.format)
-    elif form in ("construct", "describe"):
-        graph_type = choose(list(GRAPH_TYPES), req.format)
-    for chosen in (result_type, graph_type):
+    """The job with its negotiated format (only the query's own form is negotiated), or 406."""
+    result_type, graph_type = RESULT_TYPES[0], next(iter(GRAPH_TYPES))
+    if form in OFFERS:
+        chosen = choose(OFFERS[form], req.format, f" for a {form.upper()} query")
         if isinstance(chosen, Response):
             return chosen
+        if form in ("select", "ask"):
+            result_type = chosen
+        else:
+            graph_type = chosen
     max_rows = int(current_app.config["KG_MAX_ROWS"])
     return Job(
         req.query or "",
         req.default_graph,
         req.named_graphs,
-        str(result_type),
-        str(graph_type),
+        result_type,
+        graph_type,
         max_rows,
+        prefixes=PREDECLARED,
     )
 
 
@@ -282,7 +291,10 @@ def guarded(sparql: Sparql, job: Job, timeout: float) -> Answer:
 
 def limit_error(exc: QueryTimeout | EngineBusy, timeout: float) -> tuple[int, str, dict]:
     """Status, message and headers of the documented answer to a guard: ``504`` with
-    ``X-KG-Timeout`` for a stopped query, ``503`` with ``Retry-After`` when busy."""
+    ``X-KG-Timeout`` for a stopped query, ``507`` with ``X-KG-Memory-Limit`` for one stopped at
+    ``KG_QUERY_MEMORY``, ``503`` with ``Retry-After`` when busy."""
+    if isinstance(exc, MemoryLimit):
+        return 507, str(exc), {"X-KG-Memory-Limit": str(exc.limit)}
     if isinstance(exc, QueryTimeout):
         limit = float(current_app.config["KG_QUERY_TIMEOUT"])
         message = f"{exc} (KG_QUERY_TIMEOUT is {limit:g} s)"

@@ -2,9 +2,12 @@
 
 :class:`QueryEngine` is the interface the endpoint uses. Two engines:
 
-- :class:`ProcessEngine` — the embedded on-disk store: a pool of worker processes, each with the
-  store directory open read-only. A query that outlives its timeout is stopped for real: the
-  parent kills its worker (SIGKILL) and starts a replacement, so no CPU keeps burning.
+- :class:`ProcessEngine` — the embedded on-disk store: a pool of worker processes
+  (:mod:`service.sparql_process`), each with the store directory open read-only. A query that
+  outlives its timeout, or whose worker's memory passes ``KG_QUERY_MEMORY``, is stopped for real:
+  the parent kills its worker (SIGKILL) and starts a replacement, so no CPU or memory stays taken.
+  With an empty ``KG_SERVICE_ALLOWLIST`` the workers have no network at all; should a worker fail
+  to leave the network, every query that mentions SERVICE is refused instead (:func:`reaches_out`).
 - :class:`InlineEngine` — any other :class:`~graph.store.GraphStore` (in-memory, or a remote
   SPARQL endpoint): the query runs in the request thread through the store's own ``query``;
   for a remote store the work runs in the remote engine and the timeout is its HTTP timeout.
@@ -14,30 +17,34 @@
 from __future__ import annotations
 
 import logging
-import math
-import multiprocessing
 import queue
-import select
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from graph.store import GraphStore, QueryError, StoreError, StoreTimeout
+from service.sparql_process import (
+    Child,
+    MemoryLimit,
+    QueryTimeout,
+    WorkerFailed,
+    await_answer,
+    context,
+    failed,
+    options,
+    reaches_out,
+    spawn,
+    stopped,
+)
 from service.sparql_results import Answer, Job, evaluate
-from service.sparql_worker import answer_of, job_message, worker_main
+from service.sparql_worker import NO_NETWORK, answer_of, error_of, job_message, worker_main
 
 log = logging.getLogger("kompetensgraf.sparql")
 
-#: how long a new worker may take to open its store
-START_TIMEOUT = 120.0
-
-
-class QueryTimeout(Exception):
-    """The query ran past its time limit and was stopped."""
+__all__ = ["EngineBusy", "MemoryLimit", "QueryTimeout", "WorkerFailed", "reaches_out"]
 
 
 class EngineBusy(Exception):
@@ -75,25 +82,20 @@ class InlineEngine(QueryEngine):
                 return evaluate(store, job)
         except StoreTimeout as exc:  # a remote engine's limit or the HTTP timeout
             raise QueryTimeout(str(exc)) from exc
-
-
-@dataclass(eq=False)
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: object
-    store_dir: Path
-    pid: int = 0
-    #: the answer pipe and the process sentinel (readable when it ends), in one ``poll``
-    poller: select.poll | None = None
-
-    def dead_or_confused(self) -> bool:
-        """An idle worker has nothing to say: anything readable means it ended (or misbehaves).
-        One ``poll(0)`` system call, cheaper than ``Process.is_alive``."""
-        return bool(self.poller.poll(0)) if self.poller is not None else True
+        except (QueryError, StoreError) as exc:
+            # pyoxigraph's own SERVICE calls: never pass on another endpoint's answer or status
+            # (a remote backend's errors are about the backend itself: they stay as they are)
+            if store.kind == "embedded" and error_of(exc)[0] == "network":
+                raise QueryError(NO_NETWORK) from None
+            raise
 
 
 class ProcessEngine(QueryEngine):
-    """A pool of ``size`` worker processes reading ``store_dir``; see the module docstring."""
+    """A pool of ``size`` worker processes reading ``store_dir``; see the module docstring.
+
+    ``isolate``: the workers enter an empty network namespace (``KG_SERVICE_ALLOWLIST`` is
+    empty); ``memory``: ``KG_QUERY_MEMORY`` in bytes (0: no limit).
+    """
 
     def __init__(
         self,
@@ -101,56 +103,55 @@ class ProcessEngine(QueryEngine):
         size: int,
         *,
         on_unused: Callable[[Path], None] | None = None,
+        isolate: bool = False,
+        memory: int = 0,
     ):
         self.size = max(1, size)
         self._dir = Path(store_dir)
         self._on_unused = on_unused
-        self._ctx = _context()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._workers: set[_Worker] = set()
+        self._ctx = context()
+        self._isolate = isolate
+        self._memory = memory
+        self._idle: queue.Queue[Child] = queue.Queue()
+        self._workers: set[Child] = set()
         self._lock = threading.Lock()
         self._switch_lock = threading.Lock()
         self._started = False
         self._closed = False
+        self._warned = False
 
     # --- life cycle ----------------------------------------------------------------------------
     def start(self) -> None:
         with self._switch_lock:
             if self._started:
                 return
-            for worker in self._spawn_many(self._dir, self.size):
+            workers = self._spawn_many(self._dir, self.size)
+            for worker in workers:
                 self._idle.put(worker)
             self._started = True
+        if self._isolate and all(w.isolated for w in workers):
+            log.info("query workers run without network (KG_SERVICE_ALLOWLIST is empty)")
 
-    def _spawn_many(self, store_dir: Path, count: int) -> list[_Worker]:
+    def _spawn_many(self, store_dir: Path, count: int) -> list[Child]:
         with ThreadPoolExecutor(max_workers=count) as pool:
             return list(pool.map(lambda _: self._spawn(store_dir), range(count)))
 
-    def _spawn(self, store_dir: Path) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(
-            target=worker_main, args=(child, str(store_dir)), daemon=True, name="kg-query-worker"
+    def _spawn(self, store_dir: Path) -> Child:
+        worker = spawn(
+            self._ctx,
+            worker_main,
+            (str(store_dir), options(self._isolate, self._memory, "kg-query")),
+            store_dir,
+            "query worker",
         )
-        process.start()
-        child.close()
-        poller = select.poll()
-        poller.register(parent.fileno(), select.POLLIN)
-        poller.register(process.sentinel, select.POLLIN)
-        worker = _Worker(process, parent, store_dir, poller=poller)
+        if self._isolate and not worker.isolated and not self._warned:
+            self._warned = True
+            log.error(
+                "a query worker could not leave the network (unshare failed): every query that "
+                "mentions SERVICE is refused (KG_SERVICE_ALLOWLIST is empty)"
+            )
         with self._lock:
             self._workers.add(worker)
-        if not parent.poll(START_TIMEOUT):
-            self._retire(worker)
-            raise StoreError(f"a query worker did not open {store_dir} in time")
-        try:
-            kind, value = parent.recv()
-        except (EOFError, OSError) as exc:
-            self._retire(worker)
-            raise StoreError(f"a query worker died while opening {store_dir}") from exc
-        if kind != "ready":
-            self._retire(worker)
-            raise StoreError(f"a query worker could not open {store_dir}: {value}")
-        worker.pid = value
         return worker
 
     def _replace_later(self) -> None:
@@ -169,13 +170,8 @@ class ProcessEngine(QueryEngine):
         if current < self.size and not self._closed:
             threading.Thread(target=replace, daemon=True, name="kg-worker-start").start()
 
-    def _retire(self, worker: _Worker) -> None:
-        try:
-            worker.process.kill()
-            worker.process.join(timeout=10)
-            worker.conn.close()
-        except (OSError, ValueError):
-            pass
+    def _retire(self, worker: Child) -> None:
+        worker.kill()
         with self._lock:
             self._workers.discard(worker)
             unused = worker.store_dir != self._dir and not any(
@@ -218,8 +214,13 @@ class ProcessEngine(QueryEngine):
         for worker in workers:
             self._retire(worker)
 
+    def reading(self) -> set[Path]:
+        """The directories some worker reads."""
+        with self._lock:
+            return {w.store_dir for w in self._workers}
+
     # --- queries -------------------------------------------------------------------------------
-    def _acquire(self, wait: float) -> _Worker:
+    def _acquire(self, wait: float) -> Child:
         deadline = time.monotonic() + wait
         while True:
             remaining = deadline - time.monotonic()
@@ -236,41 +237,39 @@ class ProcessEngine(QueryEngine):
         if not self._started:
             self.start()
         worker = self._acquire(timeout)
+        if self._isolate and not worker.isolated and reaches_out(job.query):
+            self._idle.put(worker)
+            raise QueryError(NO_NETWORK)
         try:
             worker.conn.send(job_message(job))
             # ready when the answer arrives or the worker ends (then recv raises EOFError)
-            ready = worker.poller.poll(min(math.ceil(timeout * 1000), 2**31 - 1))
-            if ready:
+            outcome = await_answer(worker, timeout, self._memory)
+            if outcome == "ready":
                 message = worker.conn.recv()
                 kind, value = message[0], answer_of(worker.conn, message)
-        except (EOFError, OSError) as exc:
-            self._retire(worker)
-            self._replace_later()
-            raise StoreError(f"a query worker failed: {exc}") from exc
-        if not ready:
-            log.warning("query timed out after %.1fs: killed worker pid %s", timeout, worker.pid)
-            self._retire(worker)
-            self._replace_later()
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+        except (EOFError, OSError):
+            exc = failed(worker, "a query worker")
+            self._forget(worker)
+            raise exc from None
+        if outcome != "ready":
+            exc = stopped(worker, outcome, timeout, self._memory, "query")
+            self._forget(worker)
+            raise exc
         if worker.store_dir == self._dir:
             self._idle.put(worker)
         else:
             self._retire(worker)
         if kind == "ok":
             return value
-        if kind == "query":
+        if kind in ("query", "network"):
             raise QueryError(value)
         raise StoreError(value)
+
+    def _forget(self, worker: Child) -> None:
+        """``worker`` is dead (or killed): retire it and start its replacement."""
+        self._retire(worker)
+        self._replace_later()
 
     def worker_pids(self) -> list[int]:
         with self._lock:
             return sorted(w.pid for w in self._workers if w.pid)
-
-
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["service.sparql_worker"])
-        return ctx
-    return multiprocessing.get_context("spawn")

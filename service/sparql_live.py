@@ -7,16 +7,20 @@ Three ways to serve an on-disk build (``--store``):
 - **read-only with ``--load FILE``** — at start the build is copied (``Store.backup``: hard links
   where possible) into a temporary directory, the files are loaded there, each into a named graph of
   its own, and the workers read a snapshot of it. The copy is removed when the server stops.
-- **updates enabled** (``KG_UPDATE_TOKEN`` set) — the server process holds the only read-write
-  database, ``<KG_DATA_DIR>/<build-id>/db`` (``KG_DATA_DIR`` defaults to ``live/`` beside the
-  store, i.e. ``var/live`` for ``var/store``). It is created from the build on first start and
-  reused on every restart, so updates are durable. After each update the database is flushed and a
-  consistent snapshot is taken into a fresh directory (``…/snapshots/<n>``); the workers are
-  switched to it, and old snapshots are removed once no worker reads them. A writer and a reader
+- **updates enabled** (``KG_UPDATE_TOKEN`` set) — one update process
+  (:class:`~service.sparql_writer.UpdateProcess`) holds the only read-write database,
+  ``<KG_DATA_DIR>/<build-id>/db`` (``KG_DATA_DIR`` defaults to ``live/`` beside the store, i.e.
+  ``var/live`` for ``var/store``); the serving process never opens it, and every change is parsed
+  and applied there, under the query limits. The database is created from the build on first
+  start and reused on every restart, so updates are durable. After each update the database is
+  flushed and a consistent snapshot is taken into a fresh directory (``…/snapshots/<n>``); the
+  query workers and the serving process's own pages (:class:`SnapshotStore`) are switched to it
+  before the answer, and old snapshots are removed once nothing reads them. A writer and a reader
   never share a directory. A new ``kompetensgraf build`` has a new build id, so it starts from the
   fresh data again (the old live database stays on disk until removed by hand).
 
-Stores that are not on disk (in-memory, remote) are served as they are, in-process.
+Stores that are not on disk (in-memory, remote) are served as they are, in-process, and their
+changes are applied in-process too.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -36,15 +39,67 @@ from graph.build import user_graph, user_provenance
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore, GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
+from service.sparql_process import QueryTimeout, WorkerFailed
+from service.sparql_worker import apply_write, snapshot
+from service.sparql_writer import UpdateProcess
 
 log = logging.getLogger("kompetensgraf.sparql")
-T = TypeVar("T")
 GENERATED_AT = ox.NamedNode(PREFIXES["prov"] + "generatedAtTime")
 RDF = {*QUAD_SUFFIXES, *TRIPLE_SUFFIXES}
 
 
+class SnapshotStore(GraphStore):
+    """The serving process's read-only view of the newest snapshot of the live database.
+
+    Pages, dumps and the Graph Store's reads go through it; :meth:`switch` moves it to a new
+    snapshot. The one before stays open too, for readers still iterating over it.
+    """
+
+    kind = "embedded"
+
+    def __init__(self, read_dir: Path):
+        self._current = EmbeddedStore(read_dir, read_only=True)
+        self._previous: EmbeddedStore | None = None
+        self._serial = 0
+        self.info = self._current.info
+
+    def switch(self, read_dir: Path, serial: int) -> None:
+        fresh = EmbeddedStore(read_dir, read_only=True)
+        older, self._previous, self._current = self._previous, self._current, fresh
+        self._serial = serial
+        if older is not None:
+            older.close()
+
+    def held(self) -> set[Path]:
+        return {s.path for s in (self._current, self._previous) if s is not None and s.path}
+
+    @property
+    def version(self) -> str:
+        return f"{self.info.get('build_id', 'live')}:{self._serial}"
+
+    def query(self, sparql, **kwargs):
+        return self._current.query(sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        return self._current.named_graphs()
+
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+        return self._current.dump(fmt, graph)
+
+    def _refuse(self, *_args) -> None:
+        raise StoreError("the serving process reads a snapshot: changes go to the update process")
+
+    update = load = replace_graph = remove_graph = _refuse
+
+    def close(self) -> None:
+        for store in (self._current, self._previous):
+            if store is not None:
+                store.close()
+
+
 class Dataset:
-    """The served data: the in-process store (for the app) and the directory workers read."""
+    """The served data: the in-process store (for the app), the directory workers read and,
+    when this server writes an on-disk store, its update process."""
 
     def __init__(
         self,
@@ -53,12 +108,15 @@ class Dataset:
         *,
         workdir: Path | None = None,
         temporary: bool = False,
+        writer: UpdateProcess | None = None,
     ):
         self.store = store
         self.read_dir = read_dir
+        self.writer = writer
         self._workdir = workdir  # holds db/ and snapshots/ when this server writes
         self._temporary = temporary
         self._lock = threading.Lock()
+        self._unused: set[Path] = set()
         self._serial = 0
         self.on_change: list[Callable[[Path | None], None]] = []
 
@@ -66,38 +124,68 @@ class Dataset:
     def version(self) -> str:
         return f"{self.store.version}:{self._serial}"
 
-    def write(self, action: Callable[[GraphStore], T]) -> T:
-        """Apply one atomic change, then publish it to the readers (snapshot, switch, caches)."""
+    def write(self, name: str, *args, timeout: float) -> None:
+        """Apply one atomic change (:data:`~service.sparql_worker.WRITES`), then publish it to
+        the readers (snapshot, switch, caches) before returning.
+
+        Raises QueryError (nothing changed), StoreError, QueryTimeout or MemoryLimit (stopped:
+        nothing changed) or WorkerFailed (the update process ended; it is restarted).
+        """
         with self._lock:
-            try:
-                result = action(self.store)
-            except RuntimeError as exc:  # pyoxigraph's evaluation errors: the update's fault
-                raise QueryError(str(exc)) from exc
-            self._serial += 1
-            if self._workdir is not None:
-                self.read_dir = self._snapshot()
-            for listener in self.on_change:
-                listener(self.read_dir)
-            return result
+            if self.writer is None:
+                apply_write(self.store, name, *args)
+                if self._workdir is not None:
+                    self.read_dir = self._snapshot()
+            else:
+                try:
+                    self.read_dir = self.writer.apply(name, self._serial + 1, args, timeout)
+                except (QueryTimeout, WorkerFailed):
+                    self._recover()
+                    raise
+            self._publish()
+
+    def _publish(self) -> None:
+        self._serial += 1
+        if isinstance(self.store, SnapshotStore) and self.read_dir is not None:
+            self.store.switch(self.read_dir, self._serial)
+        for listener in self.on_change:
+            listener(self.read_dir)
+        self._sweep()
+
+    def _recover(self) -> None:
+        """After the update process was killed or ended: serve what its database holds now."""
+        assert self.writer is not None
+        if self.writer.closed:  # the server is stopping: nothing to serve any more
+            return
+        try:
+            self.read_dir = self.writer.snapshot(self._serial + 1)
+        except (StoreError, QueryError, QueryTimeout) as exc:
+            log.error("the update process could not be restarted: %s", exc)
+            return
+        self._publish()
 
     def _snapshot(self) -> Path:
         assert isinstance(self.store, EmbeddedStore) and self._workdir is not None
-        target = self._workdir / "snapshots" / f"{self._serial:06d}-{uuid.uuid4().hex[:6]}"
-        target.mkdir(parents=True)
-        try:
-            self.store.raw.backup(str(target / DB_DIR))
-        except OSError as exc:
-            shutil.rmtree(target, ignore_errors=True)
-            raise StoreError(f"could not snapshot the store: {exc}") from exc
-        _copy_info(self._workdir / "db", target)
-        return target
+        return snapshot(self.store, self._workdir, self._serial)
 
-    def unused(self, snapshot: Path) -> None:
-        """A snapshot no worker reads any more: remove it (never the build itself)."""
-        if self._workdir is not None and snapshot.parent == self._workdir / "snapshots":
-            shutil.rmtree(snapshot, ignore_errors=True)
+    def unused(self, folder: Path) -> None:
+        """A snapshot no query worker reads any more: removed once nothing else reads it
+        (never the build itself)."""
+        if self._workdir is not None and folder.parent == self._workdir / "snapshots":
+            self._unused.add(folder)
+            self._sweep()
+
+    def _sweep(self) -> None:
+        held = self.store.held() if isinstance(self.store, SnapshotStore) else set()
+        for folder in list(self._unused):
+            if folder not in held and folder != self.read_dir:
+                shutil.rmtree(folder, ignore_errors=True)
+                self._unused.discard(folder)
 
     def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.store.close()
         if self._temporary and self._workdir is not None:
             self.store.close()
             shutil.rmtree(self._workdir, ignore_errors=True)
@@ -109,8 +197,17 @@ def _copy_info(source: Path, target: Path) -> None:
         shutil.copyfile(info, target / BUILD_INFO)
 
 
-def prepare(store: GraphStore, *, writable: bool, loads: list[Path], data_dir: str) -> Dataset:
-    """Set up the served data for ``store`` (see the module docstring)."""
+def prepare(
+    store: GraphStore,
+    *,
+    writable: bool,
+    loads: list[Path],
+    data_dir: str,
+    isolate: bool = False,
+    memory: int = 0,
+) -> Dataset:
+    """Set up the served data for ``store`` (see the module docstring); ``isolate`` and
+    ``memory`` are the update process's (no network; ``KG_QUERY_MEMORY`` in bytes)."""
     if not isinstance(store, EmbeddedStore) or store.path is None:
         if loads:
             load_files(store, loads)
@@ -134,10 +231,16 @@ def prepare(store: GraphStore, *, writable: bool, loads: list[Path], data_dir: s
     shutil.rmtree(workdir / "snapshots", ignore_errors=True)
     if loads:
         load_files(live, loads)
-    dataset = Dataset(live, None, workdir=workdir, temporary=temporary)
-    dataset.read_dir = dataset._snapshot()
     log.info("serving %s database %s", "a temporary" if temporary else "the live", db)
-    return dataset
+    if not writable:
+        dataset = Dataset(live, None, workdir=workdir, temporary=True)
+        dataset.read_dir = dataset._snapshot()
+        return dataset
+    live.close()  # from here on only the update process opens it
+    del live
+    writer = UpdateProcess(workdir, isolate=isolate, memory=memory)
+    read_dir = writer.snapshot(0)
+    return Dataset(SnapshotStore(read_dir), read_dir, workdir=workdir, writer=writer)
 
 
 def _copy_build(store: EmbeddedStore, db: Path) -> None:

@@ -7,6 +7,10 @@ Query by ``GET ?query=``, by ``POST`` form (``application/x-www-form-urlencoded`
 service's dataset is used (its default graph is the union of all named graphs); with either, the
 default graph is the merge of the ``default-graph-uri`` graphs (empty if none) and the named
 graphs are exactly the ``named-graph-uri`` graphs.
+
+The answer's format may be named by ``format=``, ``output=`` and ``results=`` (each repeatable,
+short names or media types, as SPARQLWrapper sends them all at once); :data:`FORMAT_PARAMS`
+gives their order, and the endpoint serves the first value it can for the query form.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+#: Parameters that name the answer's format (Virtuoso's, Joseki's and Rasqal's names), in order.
+FORMAT_PARAMS = ("format", "output", "results")
 
 
 class ProtocolError(Exception):
@@ -39,7 +45,8 @@ class SparqlRequest:
     named_graphs: list[str] | None = None
     using: list[str] = field(default_factory=list)  # using-graph-uri
     using_named: list[str] = field(default_factory=list)  # using-named-graph-uri
-    format: str | None = None
+    #: the raw values of the format parameters (:data:`FORMAT_PARAMS`), in order
+    format: tuple[str, ...] = ()
     timeout: float | None = None
 
 
@@ -74,7 +81,7 @@ def parse_request(request: Request, max_bytes: int) -> SparqlRequest:
     out = SparqlRequest(
         query=queries[0] if queries else None,
         update=updates[0] if updates else None,
-        format=params.get("format") or None,
+        format=tuple(v for name in FORMAT_PARAMS for v in params.getlist(name)),
         timeout=_timeout(params.get("timeout")),
     )
     defaults = params.getlist("default-graph-uri")

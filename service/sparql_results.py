@@ -7,6 +7,12 @@ in the request thread. No pyoxigraph iterator leaves :func:`evaluate`; only byte
 The row cap: at most ``max_rows`` solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) are written;
 when there were more, the answer says so (``Answer.truncated``) and the SPARQL JSON results carry
 two extra top-level keys, ``"truncated": true`` and ``"rowLimit": N``, which SPARQL clients ignore.
+
+Every query form can be answered in every format a SPARQL client asks for (:data:`OFFERS`): a
+SELECT or ASK answer asked for as RDF (Turtle, RDF/XML, JSON-LD…; SPARQLWrapper's ``TURTLE`` or
+``RDF`` on a SELECT) is the result set written in the W3C result-set vocabulary (``rs:``, as Jena
+writes it); a CONSTRUCT or DESCRIBE answer asked for as CSV or TSV is a table of its triples
+(``subject``, ``predicate``, ``object``, as Virtuoso writes it).
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREDECLARED, PREFIXES
+from graph.remote_text import explain
 from graph.store import GraphStore, QueryError, StoreError, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -42,6 +49,22 @@ GRAPH_TYPES = {
     "application/trig": ox.RdfFormat.TRIG,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
+#: What each query form can be answered in, in our order of preference (the first: the default).
+SELECT_OFFERS = RESULT_TYPES + list(GRAPH_TYPES)
+GRAPH_OFFERS = [*GRAPH_TYPES, "text/csv", "text/tab-separated-values"]
+OFFERS = {
+    "select": SELECT_OFFERS,
+    "ask": SELECT_OFFERS,
+    "construct": GRAPH_OFFERS,
+    "describe": GRAPH_OFFERS,
+}
+#: the W3C result-set vocabulary (a SELECT or ASK answer as RDF)
+RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
+#: the columns of a CONSTRUCT or DESCRIBE answer as a table
+TRIPLE_COLUMNS = ("subject", "predicate", "object")
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 CHARSET = {
     "text/csv",
     "text/tab-separated-values",
@@ -66,6 +89,8 @@ class Job:
     #: values for variables of the query (pyoxigraph ``substitutions``), each term written in
     #: N-Triples syntax (:func:`term_texts`), so that a job stays plain strings
     substitutions: dict[str, str] | None = None
+    #: prefixes the query may use without declaring them (``PREDECLARED`` on the endpoint)
+    prefixes: dict[str, str] | None = None
 
 
 @dataclass
@@ -109,6 +134,7 @@ def evaluate(store: GraphStore, job: Job) -> Answer:
             substitutions=substitutions or None,
             default_graph=job.default_graph,
             named_graphs=job.named_graphs,
+            prefixes=job.prefixes,
         )
 
     try:
@@ -123,10 +149,12 @@ def evaluate(store: GraphStore, job: Job) -> Answer:
                 return answer
             result = run()  # larger than the fast path takes: again, row by row, capped
         return _solutions(result, job.result_type, job.max_rows)
-    except (QueryError, StoreError):
+    except QueryError as exc:
+        raise QueryError(explain(job.query, str(exc), job.prefixes)) from exc
+    except StoreError:
         raise
     except SyntaxError as exc:
-        raise QueryError(str(exc)) from exc
+        raise QueryError(explain(job.query, str(exc), job.prefixes)) from exc
     except (RuntimeError, ValueError, TypeError) as exc:
         # pyoxigraph reports evaluation errors (a SERVICE that failed…) as RuntimeError
         raise QueryError(str(exc)) from exc
@@ -189,8 +217,10 @@ def _solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int) -> 
             truncated = True
             break
         rows.append(list(solution))
-    writer = _WRITERS.get(media_type, _json_rows)
-    body = writer(names, rows, truncated, max_rows)
+    if media_type in GRAPH_TYPES:
+        body = _rdf(_result_set(names, rows), media_type)
+    else:
+        body = _WRITERS.get(media_type, _json_rows)(names, rows, truncated, max_rows)
     return Answer(media_type, body, len(rows), truncated)
 
 
@@ -341,6 +371,13 @@ _WRITERS = {
 # --- ASK ---------------------------------------------------------------------------------------
 def _boolean(value: bool, media_type: str) -> Answer:
     text = "true" if value else "false"
+    if media_type in GRAPH_TYPES:
+        result_set = ox.BlankNode()
+        triples = [
+            ox.Triple(result_set, RDF_TYPE, _rs("ResultSet")),
+            ox.Triple(result_set, _rs("boolean"), ox.Literal(text, datatype=XSD_BOOLEAN)),
+        ]
+        return Answer(media_type, _rdf(triples, media_type), 1)
     if media_type == "application/sparql-results+xml":
         body = f"{_XML_HEAD}<head/><boolean>{text}</boolean></sparql>\n"
     elif media_type in ("text/csv", "text/tab-separated-values"):
@@ -353,7 +390,6 @@ def _boolean(value: bool, media_type: str) -> Answer:
 
 # --- CONSTRUCT / DESCRIBE ----------------------------------------------------------------------
 def _triples(triples: ox.QueryTriples, media_type: str, max_rows: int) -> Answer:
-    fmt = GRAPH_TYPES.get(media_type, ox.RdfFormat.TURTLE)
     out: list = []
     truncated = False
     for triple in triples:
@@ -361,15 +397,64 @@ def _triples(triples: ox.QueryTriples, media_type: str, max_rows: int) -> Answer
             truncated = True
             break
         out.append(triple)
-    if fmt.supports_datasets:
-        out = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in out]
-    prefixes = used_prefixes(out) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    body = ox.serialize(out, format=fmt, prefixes=prefixes)
+    if media_type in _WRITERS:  # a table of the triples (CSV, TSV)
+        rows = [[t.subject, t.predicate, t.object] for t in out]
+        body = _WRITERS[media_type](list(TRIPLE_COLUMNS), rows, truncated, max_rows)
+    else:
+        body = _rdf(out, media_type)
     return Answer(media_type, body, len(out), truncated)
 
 
+def _rdf(triples: list, media_type: str) -> bytes:
+    """``triples`` in the RDF format ``media_type`` (a dataset format: in the default graph)."""
+    fmt = GRAPH_TYPES.get(media_type, ox.RdfFormat.TURTLE)
+    if fmt.supports_datasets:
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    prefixes = used_prefixes(triples) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+
+
+def _rs(name: str) -> ox.NamedNode:
+    return ox.NamedNode(RS + name)
+
+
+def _result_set(names: list[str], rows: list[list]) -> list[ox.Triple]:
+    """A SELECT answer in the result-set vocabulary: ``rs:solution``s with their ``rs:index``
+    (the order of the answer) and one ``rs:binding`` (``rs:variable``, ``rs:value``) per bound
+    variable."""
+    result_set = ox.BlankNode()
+    triples = [ox.Triple(result_set, RDF_TYPE, _rs("ResultSet"))]
+    triples += [ox.Triple(result_set, _rs("resultVariable"), ox.Literal(n)) for n in names]
+    for index, row in enumerate(rows, 1):
+        solution = ox.BlankNode()
+        triples += [
+            ox.Triple(result_set, _rs("solution"), solution),
+            ox.Triple(solution, _rs("index"), ox.Literal(str(index), datatype=XSD_INTEGER)),
+        ]
+        for name, term in zip(names, row, strict=True):
+            if term is None:
+                continue
+            binding = ox.BlankNode()
+            triples += [
+                ox.Triple(solution, _rs("binding"), binding),
+                ox.Triple(binding, _rs("variable"), ox.Literal(name)),
+                ox.Triple(binding, _rs("value"), term),
+            ]
+    return triples
+
+
+def apply_update(store: GraphStore, text: str) -> None:
+    """Apply a SPARQL Update with the predeclared prefixes (:data:`PREDECLARED`); an error is
+    one readable line (an unknown prefix is named as such)."""
+    try:
+        store.update(text, prefixes=PREDECLARED)
+    except QueryError as exc:
+        raise QueryError(explain(text, str(exc), PREDECLARED)) from exc
+
+
 def used_prefixes(statements: list) -> dict[str, str]:
-    """Our prefixes (:data:`PREFIXES`) that some IRI of ``statements`` starts with."""
+    """Our prefixes (:data:`PREFIXES`, and ``rs:`` for a result set) that some IRI of
+    ``statements`` starts with."""
     iris = {
         term.value
         for statement in statements
@@ -377,4 +462,5 @@ def used_prefixes(statements: list) -> dict[str, str]:
         if isinstance(term, ox.NamedNode)
     }
     namespaces = {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
-    return {p: ns for p, ns in PREFIXES.items() if any(n.startswith(ns) for n in namespaces)}
+    known = {**PREFIXES, "rs": RS}
+    return {p: ns for p, ns in known.items() if any(n.startswith(ns) for n in namespaces)}

@@ -2,8 +2,11 @@
 
 An ``sd:Service`` with its endpoint, the languages (Query; Update when a token is configured),
 the result formats (W3C format IRIs), the features (``sd:UnionDefaultGraph``;
-``sd:BasicFederatedQuery`` when SERVICE is allowed) and the default dataset with one
-``sd:namedGraph`` per named graph. Content-negotiated among the RDF formats; Turtle by default.
+``sd:BasicFederatedQuery`` when SERVICE is allowed), the default dataset with one
+``sd:namedGraph`` per named graph, and the prefixes a query may use without declaring them
+(:data:`graph.namespaces.PREDECLARED`), each an ``sh:declare`` of the service: an
+``sh:PrefixDeclaration`` with ``sh:prefix`` and ``sh:namespace`` (SHACL's vocabulary for prefix
+declarations). Content-negotiated among the RDF formats; Turtle by default.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREDECLARED, PREFIXES
 from service.sparql_results import GRAPH_TYPES
 
 SD = PREFIXES["sd"]
@@ -33,6 +36,25 @@ RESULT_FORMATS = [
 
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
+
+
+def _sh(name: str) -> ox.NamedNode:
+    return ox.NamedNode(PREFIXES["sh"] + name)
+
+
+def prefix_declarations(service: ox.NamedNode) -> list[tuple]:
+    """The predeclared prefixes, as ``sh:declare [ sh:prefix "kf" ; sh:namespace "…" ]``."""
+    any_uri = ox.NamedNode(PREFIXES["xsd"] + "anyURI")
+    triples: list[tuple] = []
+    for name, namespace in PREDECLARED.items():
+        node = ox.BlankNode(f"prefix-{name}")
+        triples += [
+            (service, _sh("declare"), node),
+            (node, RDF_TYPE, _sh("PrefixDeclaration")),
+            (node, _sh("prefix"), ox.Literal(name)),
+            (node, _sh("namespace"), ox.Literal(namespace, datatype=any_uri)),
+        ]
+    return triples
 
 
 def description(endpoint: str, graphs: list[str], *, update: bool, federated: bool) -> list:
@@ -58,6 +80,7 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
     if federated:
         triples.append((service, _sd("feature"), _sd("BasicFederatedQuery")))
     triples += [(service, _sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS]
+    triples += prefix_declarations(service)
     dataset = ox.BlankNode("dataset")
     default_graph = ox.BlankNode("defaultGraph")
     triples += [
@@ -95,7 +118,7 @@ def service_description(fmt: str | None) -> Response:
     data: list = triples
     if rdf_format.supports_datasets:
         data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    prefixes = {k: PREFIXES[k] for k in ("sd", "dct", "kfg")}
+    prefixes = {k: PREFIXES[k] for k in ("sd", "dct", "kfg", "sh", "xsd")}
     body = ox.serialize(
         data,
         format=rdf_format,

@@ -6,6 +6,9 @@ the endpoint is read-only: an update is refused with 403 and ``/store`` answers 
 
 Every change goes through :meth:`Dataset.write`: it is atomic (all of it or, on any error,
 nothing), flushed to disk, and published to the query workers and the cache before the answer.
+On the on-disk store it is parsed and applied in the update process
+(:mod:`service.sparql_writer`), under ``KG_QUERY_TIMEOUT`` and ``KG_QUERY_MEMORY``: ``504`` or
+``507`` (nothing changed) past them, a ``500`` if that process ends, never a dead server.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import hmac
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 
-from graph.store import GraphStore, QueryError, StoreError
+from graph.store import QueryError, StoreError
 from graph.validate import dtd_refusal
 from service.errors import error_response, server_error
 from service.sparql_gate import refusal
+from service.sparql_process import QueryTimeout
 from service.sparql_protocol import SparqlRequest
 from service.sparql_scan import with_using
 
@@ -56,13 +60,18 @@ def authorize() -> Response | None:
     return None
 
 
-def _write(action, status: int = 204) -> Response:
-    from service.sparql import state
+def _write(name: str, *args, status: int = 204) -> Response:
+    """Apply the change ``name`` of :data:`~service.sparql_worker.WRITES`; errors as answers."""
+    from service.sparql import limit_error, query_timeout, state
 
+    timeout = query_timeout()
     try:
-        state().dataset.write(action)
+        state().dataset.write(name, *args, timeout=timeout)
     except QueryError as exc:
         return error_response(400, f"nothing was changed: {exc}")
+    except QueryTimeout as exc:  # MemoryLimit included: stopped, nothing changed
+        code, message, headers = limit_error(exc, timeout)
+        return error_response(code, f"nothing was changed: {message}", headers=headers)
     except StoreError as exc:
         return server_error("the store failed while applying the change", exc)
     return Response(status=status)
@@ -81,7 +90,7 @@ def run_update(req: SparqlRequest) -> Response:
             text = with_using(text, req.using, req.using_named)
         except ValueError as exc:
             return error_response(400, str(exc))
-    response = _write(lambda store: store.update(text), status=200)
+    response = _write("update", text, status=200)
     if response.status_code == 200:
         response.set_data("Update applied.\n")
         response.content_type = "text/plain; charset=utf-8"
@@ -130,7 +139,7 @@ def graph_store() -> Response:
     if request.method == "DELETE":
         if not exists:
             return error_response(404, f"no graph {graph}")
-        return _write(lambda s: _clear(s, graph))
+        return _write("clear", graph)
     fmt = TRIPLE_TYPES.get(request.mimetype) or (
         ox.RdfFormat.N_TRIPLES if request.mimetype == "text/plain" else None
     )
@@ -138,30 +147,12 @@ def graph_store() -> Response:
         return error_response(
             415, f"unsupported content type {request.mimetype!r}: send {', '.join(TRIPLE_TYPES)}"
         )
-    data = request.get_data()
+    # parsed (refused if it does not parse) where the change runs: in the update process, under
+    # its memory and time limits, never here; RDF/XML with a DTD is refused before any parser
+    data, media = request.get_data(), fmt.media_type
     if fmt == ox.RdfFormat.RDF_XML and (why := dtd_refusal(data)):
         return error_response(400, f"nothing was changed: {why}")
-    try:
-        triples = list(ox.parse(data, format=fmt))
-    except SyntaxError as exc:
-        return error_response(400, f"nothing was changed: the data does not parse: {exc}")
-    del triples  # parsed only to refuse bad data before anything changes
     status = 204 if exists else 201
     if request.method == "PUT":
-        return _write(lambda s: _replace(s, graph, data, fmt), status)
-    return _write(lambda s: s.load(data, fmt, graph), status)
-
-
-def _clear(store: GraphStore, graph: str | None) -> None:
-    if graph is None:
-        store.update("CLEAR DEFAULT")
-    else:
-        store.remove_graph(graph)
-
-
-def _replace(store: GraphStore, graph: str | None, data: bytes, fmt: ox.RdfFormat) -> None:
-    if graph is None:
-        store.update("CLEAR DEFAULT")
-        store.load(data, fmt)
-    else:
-        store.replace_graph(graph, data, fmt)
+        return _write("replace", graph, data, media, status=status)
+    return _write("load", data, media, graph, status=status)

@@ -116,3 +116,27 @@ def send(endpoint: str, how: str, query: str, params: list | None = None) -> Rep
 
 def select_values(reply: Reply, var: str) -> list[str]:
     return [b[var]["value"] for b in reply.json()["results"]["bindings"] if var in b]
+
+
+def workers_of(pid: int) -> dict[int, str]:
+    """The worker processes of the server ``pid`` (children of its fork server), by name:
+    ``kg-query`` for query workers, ``kg-update`` for the update process."""
+    parents, names = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(text.rsplit(")", 1)[1].split()[1])
+        names[child] = text[text.index("(") + 1 : text.rindex(")")]
+    forkservers = {c for c, p in parents.items() if p == pid}
+    return {c: names[c] for c, p in parents.items() if p in forkservers}
+
+
+def gone(pid: int) -> bool:
+    """Has process ``pid`` ended (a zombie waiting to be reaped counts as ended)?"""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except OSError:
+        return True

@@ -229,6 +229,16 @@ def test_q_authority_roles(store):
     assert (VGR, "role: funder", DECLARATION) in facts
     assert ("kfid:regeringen", "assigns",
             "kfid:regeringsuppdrag-regionala-kompetensplattformar-2010") in facts
+    # each funded council with its own recipient only: the förbund (DRUM) or the council itself
+    councils = {
+        "kfid:kompetensradet-fyrbodal": FYRBODAL,
+        "kfid:kompetensradet-goteborgsregionen": GR,
+        "kfid:kompetensradet-borasregionen": BORAS,
+        "kfid:kompetensforum-skaraborg": SKARABORG,
+    }
+    vgr_funds = {(r["object"], r.get("recipient")) for r in rows
+                 if r["actor"] == VGR and r["relation"] == "funds"}
+    assert vgr_funds == {(c, f) for c, f in councils.items()} | {(c, c) for c in councils}
 
 
 def test_q_authorities(store):
@@ -427,6 +437,10 @@ def test_q_valid_on_date(store):
     committee = "kfid:valideringsdelegationen-2015-2019"
     assert committee not in valid  # its final report was handed over on 2020-01-13
     assert committee in col(run(store, "valid-on-date", date="2017-03-01"), "thing")
+    # the signatures date from the signing day, before the declaration's own validity
+    signing_day = col(run(store, "valid-on-date", date="2022-11-10"), "thing")
+    signatures = {t for t in signing_day if "avsiktsforklaring-2022-undertecknare-" in t}
+    assert len(signatures) == 5 and DECLARATION not in signing_day
 
 
 # --------------------------------------------------------------------------- command line

@@ -135,7 +135,7 @@ def test_entity_page_lists_relations_with_links_and_sources(client):
     assert membership["source_href"] == "/id/kommun-1430"
     assert membership["sources"][0]["locator"] == "Hela tabellen"
     html = client.get(FYRBODAL).get_data(as_text=True)
-    assert '<a href="/id/kommun-1430">' in html
+    assert '<a href="/id/kommun-1430"' in html
 
 
 def test_incoming_links_are_grouped_counted_and_paged(client):

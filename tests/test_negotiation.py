@@ -6,7 +6,16 @@ import pytest
 from flask import Flask
 
 from service.errors import error_response
-from service.negotiation import FORMAT_ALIASES, from_format, negotiate, parse_accept
+from service.negotiation import (
+    FORMAT_ALIASES,
+    NotAcceptable,
+    accepted_names,
+    choose,
+    format_values,
+    from_format,
+    negotiate,
+    parse_accept,
+)
 
 RESULTS = [
     "application/sparql-results+json",
@@ -148,3 +157,84 @@ def test_error_shape(app, path, accept, json_expected):
     else:
         assert response.mimetype == "text/plain"
         assert "Ogiltig fråga: å ä ö" in response.get_data(as_text=True)
+
+
+# --- format values (format=, output=, results=) and their precedence ---------------------------
+SELECT = RESULTS + GRAPHS
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["json"], ["json"]),
+        (["application/sparql-results json"], ["application/sparql-results+json"]),
+        (["rdf xml", "application/rdf+xml"], ["rdf+xml", "application/rdf+xml"]),
+        (["application/ld+json,application/x-json+ld"], ["application/ld+json",
+                                                         "application/x-json+ld"]),
+        (["", None, " TSV ", "text/csv; charset=utf-8"], ["tsv", "text/csv"]),
+    ],
+)
+def test_format_values_are_normalised(raw, expected):
+    assert format_values(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "offers", "expected"),
+    [
+        # SPARQLWrapper's values, several at once
+        (["rdf+xml", "application/rdf+xml"], GRAPHS, "application/rdf+xml"),
+        (["json-ld", "application/ld+json,application/x-json+ld"], GRAPHS, "application/ld+json"),
+        (["tsv", "text/tab-separated-values"], RESULTS, "text/tab-separated-values"),
+        (["n3"], GRAPHS, "text/turtle"),
+        (["rdf"], GRAPHS, "application/rdf+xml"),
+        # the first value that can be served
+        (["bogus", "csv"], RESULTS, "text/csv"),
+        (["turtle", "json"], RESULTS, "application/sparql-results+json"),
+        (["turtle", "json"], SELECT, "text/turtle"),
+        (["application/sparql-results+json", "ttl"], GRAPHS, "text/turtle"),
+        (["*/*"], GRAPHS, "text/turtle"),
+        (["text/*"], RESULTS, "text/csv"),
+        (["bogus", "html"], SELECT, None),
+    ],
+)
+def test_several_format_values(names, offers, expected):
+    assert from_format(names, offers) == expected
+
+
+def test_format_values_win_over_accept_and_unknown_ones_are_406():
+    accept = "application/sparql-results+json"
+    assert choose(["csv"], accept, RESULTS) == "text/csv"
+    assert choose([], accept, RESULTS) == "application/sparql-results+json"
+    assert choose(["", ""], "text/csv", RESULTS) == "text/csv"  # empty values are no values
+    with pytest.raises(NotAcceptable) as raised:
+        choose(["bogus", "rdf xml"], accept, RESULTS, " for a SELECT query")
+    message = str(raised.value)
+    assert message.startswith(
+        'format "bogus", "rdf+xml" cannot be served for a SELECT query; accepted values: csv, '
+    )
+    for name in ("json", "srj", "srx", "tsv", "xml", "text/csv", "text/tab-separated-values"):
+        assert name in message
+    assert "turtle" not in message
+    with pytest.raises(NotAcceptable, match="available .*: .*ttl.* or a media type: text/turtle"):
+        choose(None, "application/sparql-results+json", GRAPHS)
+
+
+def test_accepted_names_are_the_short_names_of_the_offers():
+    assert accepted_names(RESULTS) == ["csv", "json", "srj", "srx", "tsv", "xml"]
+    assert {"ttl", "turtle", "n3", "nt", "rdf", "rdf+xml", "json", "jsonld", "xml"} <= set(
+        accepted_names(GRAPHS)
+    )
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        # a type named as such beats one named through a synonym at equal q
+        ("application/rdf+xml, text/rdf+n3", "application/rdf+xml"),
+        ("text/rdf+n3", "text/turtle"),
+        ("application/x-json+ld", "application/ld+json"),
+        ("application/turtle", "text/turtle"),
+    ],
+)
+def test_synonyms_in_accept(accept, expected):
+    assert negotiate(accept, GRAPHS) == expected

@@ -86,7 +86,7 @@ def test_file_parses_as_turtle(path: Path):
 def test_ontology_header():
     g = terms_graph()
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
-    assert (ONTOLOGY_IRI, OWL.versionIRI, URIRef("https://w3id.org/kompetensgraf/def/0.2.0")) in g
+    assert (ONTOLOGY_IRI, OWL.versionIRI, URIRef("https://w3id.org/kompetensgraf/def/0.3.0")) in g
     assert g.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
     assert (
         ONTOLOGY_IRI,

@@ -233,9 +233,8 @@ def test_county_and_region_identifiers_match_the_table(store):
             o["orgnr"]
             for o in select(store, "SELECT ?r ?orgnr WHERE { ?r kf:orgnr ?orgnr }", r=iri(region))
         }
-        assert orgnr == (
-            {r["regional_authority_orgnr"]} if r["regional_authority_orgnr"] else set()
-        )
+        ids = {i["lanskod"]: i for i in table("regions_ids.csv")}
+        assert orgnr == {ids[r["lanskod"]]["orgnr"]}
         assert values_in(store, "kfg:ref-region-names", region, "kf:regionalAuthorityOf") == {
             KFID + f"lan-{r['lanskod']}"
         }
@@ -335,10 +334,11 @@ def test_date_conflicts_are_kept_with_their_sources(store, node, expected):
     assert values_in(store, "kfg:ref-cross-checks", node, "skos:note")
 
 
-def test_kalmar_name_variant_is_an_alt_label(store):
-    assert values_in(
-        store, "kfg:ref-region-names-supporting-lists", "kfid:region-lan-08", "skos:altLabel"
-    ) == {"Region Kalmar"}
+def test_kalmar_name_variant_is_only_a_note_of_the_tables(store):
+    """The variant came from lists nobody could identify: no graph cites them, the note stays."""
+    assert not select(store, "SELECT ?l WHERE { kfid:region-lan-08 skos:altLabel ?l }")
+    notes = values_in(store, "kfg:ref-cross-checks", "kfid:region-lan-08", "skos:note")
+    assert any("'Region Kalmar'" in n for n in notes)
     labels = {r["l"] for r in select(store, "SELECT ?l WHERE { kfid:region-lan-08 rdfs:label ?l }")}
     assert labels == {"Region Kalmar län"}
 
@@ -488,6 +488,7 @@ def test_converter_refuses_tables_that_break_the_counts(tmp_path):
         "kommunalforbund_members.csv",
         "authorities.csv",
         "legislation.csv",
+        "regions_ids.csv",
     ):
         (tmp_path / name).write_bytes((TABLES / name).read_bytes())
     lines = (TABLES / "municipalities.csv").read_text(encoding="utf-8").splitlines(keepends=True)

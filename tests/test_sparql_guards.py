@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 from conftest import start_server
-from sparql_support import EX, EXPLOSIVE, HOW, call, make_store, select_values, send
+from sparql_support import (
+    EX,
+    EXPLOSIVE,
+    HOW,
+    call,
+    make_store,
+    select_values,
+    send,
+    workers_of,
+)
 
 from service.cache import AnswerCache
 
@@ -158,6 +167,15 @@ def test_allow_listed_service_works_end_to_end(guarded, remote):
     assert select_values(reply, "label") == ["Skaraborgs kommunalförbund"]
 
 
+def test_with_endpoints_allowed_the_workers_keep_the_network(guarded):
+    """Only an empty allow-list takes the network away (test_engine_network.py)."""
+    # (a replacement being started may not have its name yet)
+    workers = [pid for pid, name in workers_of(guarded.proc.pid).items() if name == "kg-query"]
+    assert workers
+    mine = os.readlink(f"/proc/{guarded.proc.pid}/ns/net")
+    assert all(os.readlink(f"/proc/{pid}/ns/net") == mine for pid in workers)
+
+
 def test_repeated_queries_come_from_the_cache(guarded):
     query = f"SELECT ?p WHERE {{ <{EX}sjuharad> ?p ?o }} ORDER BY ?p"
     first = call(sparql(guarded), params={"query": query})
@@ -227,6 +245,7 @@ def test_a_worker_that_dies_is_a_logged_500_and_the_endpoint_recovers(tmp_path):
         assert reply.status == 500
         assert "store failed" in reply.text
         assert "a query worker failed" in log.read_text()  # the cause is logged
+        assert "Traceback" not in log.read_text()  # in one line
         assert call(sparql(server), params={"query": SIMPLE}).status == 200
     finally:
         server.stop()

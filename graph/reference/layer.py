@@ -15,9 +15,9 @@ from graph.reference import (
     pages,
     regions,
 )
-from graph.reference.sources import SOURCES, FactGraph, FactGraphSpec
+from graph.reference.sources import AGENTS, OFFICIAL, SOURCES, FactGraph, FactGraphSpec
 from graph.reference.tables import Tables, load_tables
-from graph.reference.terms import I, Lit, ReferenceError, en, sv, xsd
+from graph.reference.terms import I, Lit, ReferenceError, date_lit, en, sv, xsd
 from graph.reference.writer import Quads
 
 OUT_DIR = ROOT / "graph" / "data" / "reference"
@@ -57,17 +57,60 @@ def describe(q: Quads, spec: FactGraphSpec) -> None:
         ("dct:description", sv(spec.note_sv) if spec.note_sv else None),
     )  # fmt: skip
     for key in spec.sources:
-        source = SOURCES[key]
-        s = I(f"kfsrc:{key}")
-        q.add("kfg:meta", g, "prov:wasDerivedFrom", s)
-        q.addmany(
-            "kfg:meta", s,
-            ("rdf:type", I("kf:SourceDocument")),
-            ("dct:title", Lit(source.title, source.lang)),
-            ("dct:identifier", Lit(source.identifier) if source.identifier else None),
-            ("foaf:page", I(f"<{source.page}>") if source.page else None),
-            ("dct:description", en(source.note) if source.note else None),
-        )  # fmt: skip
+        q.add("kfg:meta", g, "prov:wasDerivedFrom", I(f"kfsrc:{key}"))
+        cite(q, key)
+
+
+def cite(q: Quads, key: str) -> None:
+    """A source document with its citation fields, and the agents and classifications it names."""
+    source = SOURCES[key]
+    s = I(f"kfsrc:{key}")
+    q.addmany(
+        "kfg:meta", s,
+        ("rdf:type", I("kf:SourceDocument")),
+        ("dct:title", Lit(source.title, source.lang)),
+        ("dct:identifier", Lit(source.identifier) if source.identifier else None),
+        ("foaf:page", I(f"<{source.page}>") if source.page else None),
+        ("dct:description", en(source.note) if source.note else None),
+        ("dct:publisher", I(source.publisher) if source.publisher else None),
+        ("dct:creator", I(source.creator) if source.creator else None),
+        ("dct:issued", date_lit(source.issued) if source.issued else None),
+        ("kf:undated", None if source.issued else xsd("true", "boolean")),
+    )  # fmt: skip
+    for agent in (source.publisher, source.creator):
+        if agent in AGENTS or agent.startswith("<https://github.com/"):
+            describe_agent(q, agent)
+    for official in source.copy_of:
+        copy_of(q, s, official)
+
+
+def describe_agent(q: Quads, iri: str) -> None:
+    """A publisher or creator that no fact graph describes: a foaf:Agent with its labels."""
+    agent = AGENTS.get(iri)
+    label_sv, label_en = (agent.label_sv, agent.label_en) if agent else (
+        f"{iri[20:-1]} (GitHub)", f"{iri[20:-1]} (GitHub)")  # fmt: skip
+    q.addmany("kfg:meta", iri, ("rdf:type", I("foaf:Agent")),
+              ("rdfs:label", sv(label_sv)), ("rdfs:label", en(label_en)))  # fmt: skip
+
+
+def copy_of(q: Quads, s: I, key: str) -> None:
+    """``s`` copies the codes of an official classification: dct:source with a note."""
+    official = OFFICIAL[key]
+    node = I(f"kfsrc:{key}")
+    q.add("kfg:meta", s, "dct:source", node)
+    q.addmany(
+        "kfg:meta", node,
+        ("rdf:type", I("foaf:Document")),
+        ("rdfs:label", sv(official.title_sv)), ("rdfs:label", en(official.title_en)),
+        ("dct:title", sv(official.title_sv)), ("dct:title", en(official.title_en)),
+        ("dct:identifier", Lit(official.identifier)),
+        ("dct:publisher", I(official.publisher)),
+        ("skos:note", sv("Officiell klassifikation. Kunskapsgrafen har inte läst den direkt, "
+                         "utan kopior av den; varje kopia pekar hit med dct:source.")),
+        ("skos:note", en("Official classification. The graph did not read it directly but "
+                         "copies of it; each copy points here with dct:source.")),
+    )  # fmt: skip
+    describe_agent(q, official.publisher)
 
 
 def convert(tables_dir: Path) -> dict[str, str]:

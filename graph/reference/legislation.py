@@ -181,7 +181,7 @@ GRAPHS: list[FactGraph] = [
             "Förordning (2017:583): nummer och rubrik (SKR)",
             "Ordinance 2017:583: number and title (SKR)",
             "List of national acts that govern regional development",
-            "skr-lagar-och-forordningar",
+            "skr-lagar-och-forordningar-som-styr-regional-utveckling-2023",
         ),
         sfs_2017_583,
     ),

@@ -15,6 +15,7 @@ Tables = dict[str, list[Row]]
 #: Table key → file name in the reference folder.
 FILES = {
     "regions": "regions.csv",
+    "region_ids": "regions_ids.csv",
     "municipalities": "municipalities.csv",
     "forbund": "kommunalforbund_members.csv",
     "authorities": "authorities.csv",
@@ -67,6 +68,7 @@ def _orgnr_problems(tables: Tables) -> list[str]:
     orgnrs += [m["orgnr"] for m in tables["municipalities"]]
     orgnrs += [a["orgnr"] for a in tables["authorities"]]
     orgnrs += [f["forbund_orgnr"] for f in tables["forbund"]]
+    orgnrs += [r["orgnr"] for r in tables["region_ids"]]
     return [
         f"orgnr {value} fails the Luhn check"
         for value in filter(None, orgnrs)
@@ -74,9 +76,26 @@ def _orgnr_problems(tables: Tables) -> list[str]:
     ]
 
 
+def _region_id_problems(regions: list[Row], ids: list[Row]) -> list[str]:
+    """regions_ids.csv: a row per region; its orgnr agrees with regions.csv where both give one."""
+    problems = []
+    if sorted(r["lanskod"] for r in ids) != sorted(r["lanskod"] for r in regions):
+        problems.append("regions_ids.csv: expected one row for each of the 21 länskoder")
+    known = {r["lanskod"]: r["regional_authority_orgnr"] for r in regions}
+    for r in ids:
+        if not r["orgnr"] or not r["orgnr_source"]:
+            problems.append(f"regions_ids.csv: {r['lanskod']} has no orgnr or no source")
+        elif known.get(r["lanskod"]) and known[r["lanskod"]] != r["orgnr"]:
+            problems.append(f"regions_ids.csv: {r['lanskod']} orgnr differs from regions.csv")
+        if r["region_qid"] and not re.fullmatch(r"Q\d+", r["region_qid"]):
+            problems.append(f"regions_ids.csv: {r['lanskod']} bad QID {r['region_qid']!r}")
+    return problems
+
+
 def check_tables(tables: Tables) -> None:
     """Refuse tables that break the counts, formats and cross-checks the layer relies on."""
     problems = _code_problems(tables["regions"], tables["municipalities"])
+    problems += _region_id_problems(tables["regions"], tables["region_ids"])
     problems += _orgnr_problems(tables)
     if problems:
         raise ReferenceError("; ".join(problems))

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.browse import i18n
+from service.browse import i18n, terms
 
 
 def init_app(app: Flask) -> None:
-    from service import editor, network, search
+    from service import cite, editor, network, quality, search
     from service.browse import assets, views
 
     app.config.setdefault("KG_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
     i18n.init_app(app)
+    # Links in every template go through terms.safe_url (the macro ``a`` in browse/_macros.html).
+    app.jinja_env.filters["safe_url"] = terms.safe_url
+    app.jinja_env.globals["href"] = terms.href
     app.register_blueprint(views.bp)
     app.register_blueprint(assets.bp)
     search.init_app(app)
     network.init_app(app)
     editor.init_app(app)
+    cite.init_app(app)
+    quality.init_app(app)

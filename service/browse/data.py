@@ -22,6 +22,7 @@ from service.browse.terms import (
     link,
     term_dict,
 )
+from service.labels import inferred
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 FIRST = [
@@ -43,10 +44,11 @@ INCOMING_CAP = 2000  # the LIMIT in incoming.rq: a hub cannot exhaust the server
 
 def sources(graphs: list[str], cat: Catalog, lang: str) -> list[dict]:
     """Where facts stated in ``graphs`` come from: graph, document and locator."""
-    out = []
+    out, inferences = [], inferred().graphs
     for g in sorted(set(graphs)):
         meta = cat.graphs.get(g)
-        entry: dict = {"graph": link(g, cat, lang), "document": None, "locator": None}
+        entry: dict = {"graph": link(g, cat, lang), "document": None, "locator": None,
+                       "inferred": g in inferences}  # an inference, not a reading
         if meta:
             entry["document"] = link(meta["doc"], cat, lang)
             loc = meta["locator"]

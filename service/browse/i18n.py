@@ -38,12 +38,38 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Kompetensgrafen's data may be used under",
     },
     "cite": {"sv": "Så citerar du", "en": "How to cite"},
-    "cite_text": {
-        "sv": "Kompetensgrafen (bygge {build}). Kunskapsgraf över regional kompetensförsörjning "
-        "och validering. {url}. Data under {license}.",
-        "en": "Kompetensgrafen (build {build}). Knowledge graph of regional competence supply "
-        "and validation. {url}. Data under {license}.",
+    "cite_this": {"sv": "Citera", "en": "Cite this"},
+    "cite_about": {
+        "sv": "Källhänvisning med den beständiga adressen, versionen och dagens datum; "
+        "hämta den till Zotero eller en annan referenshanterare:",
+        "en": "A citation with the persistent address, the release and today's date; "
+        "take it into Zotero or another reference manager:",
     },
+    "cite_about_source": {
+        "sv": "Källhänvisning till dokumentet, med dagen då det lästes; hämta den till "
+        "Zotero eller en annan referenshanterare:",
+        "en": "A citation of the document, with the day it was read; take it into Zotero or "
+        "another reference manager:",
+    },
+    "cite_missing": {"sv": "Uppgifter som saknas i datan", "en": "Fields the data lacks"},
+    "cite_formats": {"sv": "Ladda ned", "en": "Download"},
+    "cite_identifier": {"sv": "Identifierare", "en": "Identifier"},
+    "cite_sources": {"sv": "Källor", "en": "Sources"},
+    "cite_no_date": {"sv": "u.å.", "en": "n.d."},
+    "cite_no_author": {"sv": "Okänd upphovsman", "en": "Unknown author"},
+    "cite_in": {"sv": "I:", "en": "In:"},
+    "cite_dataset": {"sv": "datamängd", "en": "data set"},
+    "cite_version": {"sv": "Version", "en": "Version"},
+    "cite_read": {"sv": "Läst", "en": "Read"},
+    "cite_accessed": {"sv": "Hämtad", "en": "Accessed"},
+    "cite_page": {"sv": "Källhänvisning", "en": "Citation"},
+    "no_period": {"sv": "ingen period angiven", "en": "no period stated"},
+    "inferred": {"sv": "slutsats", "en": "inference"},
+    "inferred_title": {
+        "sv": "Härlett, inte läst i en källa: se kvalitetssidan",
+        "en": "Inferred, not read in a source: see the quality page",
+    },
+    "quality": {"sv": "Datakvalitet", "en": "Data quality"},
     "build": {"sv": "Datat kommer från bygget", "en": "Data from build"},
     "as_json": {"sv": "Sidans data som JSON", "en": "This page's data as JSON"},
     "sources_note": {

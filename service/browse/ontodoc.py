@@ -4,6 +4,9 @@ pyLODE renders the OWL file offline; its anchors are made to match the term IRIs
 for ``kf:Region``) and a section for the SKOS concepts (``kf:validation`` …, which pyLODE leaves
 out) is added. Should pyLODE fail, the page is rendered from the ontology graph in the store
 instead (same anchors), and the reason is logged.
+
+The page carries no inline style (the Content-Security-Policy allows only the site's own
+stylesheets): pyLODE's ``<style>`` blocks and our additions are served as ``/def.css``.
 """
 
 from __future__ import annotations
@@ -25,8 +28,16 @@ from service.browse.i18n import license_info
 log = logging.getLogger("kompetensgraf.browse")
 ONTOLOGY_FILE = ROOT / "ontology" / "kompetensgraf.ttl"
 _lock = threading.Lock()
-#: pyLODE's grey badge text is below 4.5:1 on white: darken it (WCAG 2.1 AA).
-ACCESSIBLE_STYLE = "<style>#pylode, #pylode * { color: #595959 !important; }</style>"
+#: Our additions to pyLODE's stylesheet: its grey badge text is below 4.5:1 on white, so it is
+#: darkened (WCAG 2.1 AA); the banner and the concepts section.
+OWN_STYLE = """
+#pylode, #pylode * { color: #595959 !important; }
+nav.kg-banner { padding: .5rem 1rem; background: #0b3d5c; color: #fff; }
+nav.kg-banner a { color: #fff; }
+section.kg-concepts { padding: 1rem 2rem; }
+"""
+STYLESHEET = '<link rel="stylesheet" href="/def.css">'
+_STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 _ENTITY = re.compile(
     r'(<div class="[^"]*entity[^"]*" id=")([^"]+)(">(?:(?!<div class=).)*?<code>'
     + re.escape(DEF)
@@ -87,14 +98,13 @@ def concepts_section(terms: list[dict], license_url: str, license_name: str) -> 
         if t["kind"] in ("skos:Concept", "skos:ConceptScheme")
     )
     banner = (
-        '<nav style="padding:.5rem 1rem;background:#0b3d5c;color:#fff">'
-        '<a style="color:#fff" href="/">'
-        'Kompetensgrafen</a> · <a style="color:#fff" href="/def.ttl">Turtle</a> · '
-        f'<a style="color:#fff" rel="license" href="{html.escape(license_url)}">'
+        '<nav class="kg-banner"><a href="/">'
+        'Kompetensgrafen</a> · <a href="/def.ttl">Turtle</a> · '
+        f'<a rel="license" href="{html.escape(license_url)}">'
         f"{html.escape(license_name)}</a></nav>"
     )
     section = (
-        '<section id="concepts" style="padding:1rem 2rem"><h2>Begrepp / Concepts</h2>'
+        '<section id="concepts" class="kg-concepts"><h2>Begrepp / Concepts</h2>'
         f"<ul>{items}</ul></section>"
     )
     return banner, section
@@ -120,6 +130,19 @@ def terms(store, cat: Catalog) -> list[dict]:
     return out
 
 
+def external_styles(page: str) -> tuple[str, str]:
+    """The page with its ``<style>`` blocks replaced by a link to ``/def.css``, and that CSS."""
+    css = "\n".join(block.strip() for block in _STYLE_BLOCK.findall(page)) + OWN_STYLE
+    page = _STYLE_BLOCK.sub("", page)
+    return page.replace("</head>", STYLESHEET + "</head>", 1), css
+
+
+def stylesheet(app: Flask, cat: Catalog) -> str:
+    """The CSS of the pyLODE page (``/def.css``)."""
+    pylode_page(app, cat)
+    return app.extensions["kg_ontodoc"][2]
+
+
 def pylode_page(app: Flask, cat: Catalog) -> str | None:
     """The pyLODE page with our anchors and concepts (cached per store version); ``None`` when
     pyLODE cannot document the ontology (the caller then renders the fallback page)."""
@@ -130,6 +153,7 @@ def pylode_page(app: Flask, cat: Catalog) -> str | None:
         cached = app.extensions.get("kg_ontodoc")
         if cached and cached[0] == cat.version:
             return cached[1]
+        css = OWN_STYLE
         try:
             page = fix_anchors(_pylode_html())
             lic = license_info(app.config["KG_LICENSE"])
@@ -138,10 +162,10 @@ def pylode_page(app: Flask, cat: Catalog) -> str | None:
             )
             page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
             page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
-            page = page.replace("</head>", ACCESSIBLE_STYLE + "</head>", 1)
             page = page.replace("</body>", section + "</body>", 1)
+            page, css = external_styles(page)
         except Exception as exc:  # pyLODE missing or failing: our own page from the graph
             log.warning("pyLODE could not document the ontology (%s); using the fallback", exc)
             page = None
-        app.extensions["kg_ontodoc"] = (cat.version, page)
+        app.extensions["kg_ontodoc"] = (cat.version, page, css)
         return page

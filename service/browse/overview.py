@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -35,7 +36,7 @@ def home(store: GraphStore, cat: Catalog, lang: str) -> dict:
             {
                 **link(iri, cat, lang),
                 "count": int(row["count"].value),
-                "list": "/class/" + compact(iri),
+                "list": "/class/" + quote(compact(iri), safe=":"),
             }
         )
     graphs = store.select(queries.internal("graph-counts"))

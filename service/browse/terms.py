@@ -7,7 +7,8 @@ IRIs in the project's namespace (``KG_BASE_IRI``) are answered by this service: 
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import re
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 from flask import current_app
@@ -73,9 +74,52 @@ def iri_of(kind: str, slug: str) -> str:
     return f"{base_iri()}{kind}/{slug}"
 
 
-def href(iri: str) -> str:
-    """Where a link to ``iri`` goes: our own page, or the IRI itself."""
-    return local_path(iri) or iri
+#: The only schemes a link may have; any other IRI (``javascript:``, ``data:``, ``vbscript:``,
+#: ``file:``, ``urn:`` …) is shown as text. Schemes compare without case (``JaVaScRiPt:`` is
+#: ``javascript:``); a URL holding whitespace, a control character or a backslash anywhere is
+#: refused whole, never cleaned up into something a browser would follow.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+#: Whitespace, control characters and backslashes: browsers drop or reinterpret them in URLs
+#: (``java\tscript:``, `` javascript:``, ``/\\evil.example``), so a link never holds one.
+_UNSAFE_CHAR = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029]")
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it may be an ``href``: a path on this site (``/x``, not ``//x``) or an absolute
+    ``http``/``https`` URL with a host, or a ``mailto:`` address; ``None`` for anything else.
+
+    The one place that decides whether text from the data becomes a link: every template link
+    and every ``href`` in the JSON twins goes through it (via :func:`href`).
+    """
+    if not url or _UNSAFE_CHAR.search(url):
+        return None
+    if url.startswith("/"):
+        return None if url.startswith("//") else url
+    scheme = _SCHEME.match(url)
+    if scheme is None or scheme.group(1).lower() not in SAFE_SCHEMES:
+        return None
+    if scheme.group(1).lower() == "mailto":
+        return url if len(url) > len("mailto:") else None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed authority, e.g. an unclosed IPv6 bracket
+        return None
+    return url if url[scheme.end() :].startswith("//") and parts.hostname else None
+
+
+def href(iri: str) -> str | None:
+    """Where a link to ``iri`` goes: our own page, the IRI itself when it is a safe link
+    (:func:`safe_url`), else ``None`` (the IRI is shown as text)."""
+    return local_path(iri) or safe_url(iri)
+
+
+def named(iri: str) -> ox.NamedNode | None:
+    """``iri`` as a term, or ``None`` when it is no valid IRI (a client's mistyped address)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
 
 
 def link(iri: str, cat: Catalog, lang: str) -> dict:

@@ -16,7 +16,7 @@ from service.browse import data, overview
 from service.browse.catalog import browse_query, get_catalog
 from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.rdf import SUFFIXES, description, serialize
-from service.browse.terms import iri_of
+from service.browse.terms import iri_of, named
 from service.errors import error_response, server_error
 from service.negotiation import negotiate
 
@@ -99,8 +99,8 @@ def class_list(curie: str):
     if curie.endswith(".json"):
         curie, fmt = curie[:-5], "json"
     iri = overview.expand(curie)
-    if iri is None:
-        return not_found(curie)
+    if iri is None or named(iri) is None:  # an unknown prefix, or no valid IRI
+        return not_found(iri or curie)
     payload = overview.class_list(
         store(),
         get_catalog(),
@@ -129,6 +129,9 @@ def ontology(suffix: str | None = None):
     from service.browse import ontodoc
 
     offers = OFFERS[:-2]  # no quads: the ontology is one graph
+    if suffix == "css":  # the documentation's stylesheet (no inline styles: see headers.py)
+        css = ontodoc.stylesheet(current_app._get_current_object(), get_catalog())
+        return Response(css, content_type="text/css; charset=utf-8")
     if suffix is not None and suffix not in SUFFIXES:
         return not_found(iri_of("def", "") + suffix)
     media = SUFFIXES[suffix] if suffix else negotiate(request.headers.get("Accept"), offers)
@@ -174,7 +177,9 @@ def split_suffix(rest: str) -> tuple[str, str | None]:
 
 
 def exists(iri: str) -> bool:
-    return store().ask(browse_query("exists"), substitutions={"x": ox.NamedNode(iri)})
+    """Is ``iri`` used in the graph? An address that makes no valid IRI (``/id/a%20b``) is not."""
+    node = named(iri)
+    return node is not None and store().ask(browse_query("exists"), substitutions={"x": node})
 
 
 def alternates(path: str) -> str:
@@ -268,6 +273,19 @@ def _graph_quads(iri: str) -> list[ox.Quad]:
         ox.Quad(r["s"], r["p"], r["o"], node)
         for r in store().select(browse_query("graph-content"), substitutions={"g": node})
     ]
+
+
+@bp.app_errorhandler(404)
+def no_route(_error) -> Response:
+    """An address no route takes (``/id/a%0Ab``: a path segment with a line break, say): in our
+    namespace the helpful 404 of :func:`not_found`, elsewhere the house error shape."""
+    kind, _, rest = request.path.lstrip("/").partition("/")
+    if kind in ("id", "source", "graph", "def", "network") and rest:
+        slug, _suffix = split_suffix(rest)
+        return not_found(iri_of("id" if kind == "network" else kind, slug))
+    if kind.startswith("class") and rest:
+        return not_found(rest)
+    return error_response(404, f"There is no page at {request.path}; start at /")
 
 
 def not_found(iri: str) -> Response:

@@ -1,6 +1,20 @@
 // Kompetensgrafen: progressive enhancement only. Autocomplete on search fields (the form works without it).
 (function () {
   "use strict";
+  // Where a script of this site may navigate: a path of this site ("/x", not "//x") or an
+  // http(s) URL. The server already decides so (safe_url in service/browse/terms.py); this is
+  // the second check, on the client. Anything else (javascript:, data:, …) gives null.
+  function safeUrl(href) {
+    if (typeof href !== "string" || href === "" || /[\u0000-\u0020\u007f-\u009f\\]/.test(href)) return null;
+    var url;
+    try { url = new URL(href, window.location.href); } catch (e) { return null; }
+    if (href.charAt(0) === "/") {
+      return href.charAt(1) !== "/" && url.origin === window.location.origin ? url.href : null;
+    }
+    var web = url.protocol === "http:" || url.protocol === "https:";
+    return web && /^https?:\/\//i.test(href) ? url.href : null;
+  }
+  window.kgSafeUrl = safeUrl;
   function setup(input) {
     var url = input.getAttribute("data-autocomplete");
     var list = document.createElement("ul");
@@ -12,6 +26,13 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", id);
     var items = [], active = -1, timer = null;
+    // A suggestion without a safe link is searched for by its label instead.
+    function go(item) {
+      var target = safeUrl(item.href);
+      if (target) { window.location.assign(target); return; }
+      input.value = item.label;
+      if (input.form) input.form.submit();
+    }
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1;
                        input.removeAttribute("aria-activedescendant"); }
     function mark() {
@@ -28,7 +49,7 @@
         li.textContent = item.label + " ";
         var ty = document.createElement("span"); ty.className = "type"; ty.textContent = "(" + (item.type_label || item.type || "") + ")";
         li.appendChild(ty);
-        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); window.location = item.href; });
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); go(item); });
         list.appendChild(li);
       });
       list.hidden = data.length === 0;
@@ -49,7 +70,7 @@
       if (list.hidden) return;
       if (ev.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); mark(); ev.preventDefault(); }
       else if (ev.key === "ArrowUp") { active = Math.max(active - 1, 0); mark(); ev.preventDefault(); }
-      else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); window.location = items[active].href; }
+      else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); go(items[active]); }
       else if (ev.key === "Escape") { close(); }
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });

@@ -10,7 +10,7 @@
   var elements = [];
   data.nodes.forEach(function (n) {
     if (!(n.type in types)) types[n.type] = colours[Object.keys(types).length % colours.length];
-    elements.push({ data: { id: n.id, label: n.label, href: n.href, colour: types[n.type],
+    elements.push({ data: { id: n.id, label: n.label, network: n.network, colour: types[n.type],
                             ego: n.distance === 0 ? 1 : 0, distance: n.distance } });
   });
   data.edges.forEach(function (e) {
@@ -39,9 +39,8 @@
   cy.on("mouseover", "node, edge", function (ev) { ev.target.addClass("hover"); ev.target.connectedEdges && ev.target.connectedEdges().addClass("hover"); });
   cy.on("mouseout", "node, edge", function (ev) { ev.target.removeClass("hover"); ev.target.connectedEdges && ev.target.connectedEdges().removeClass("hover"); });
   cy.on("tap", "node", function (ev) {
-    var id = ev.target.id();
-    var slug = id.split("/id/")[1];
-    if (slug) window.location = "/network/" + slug + window.location.search;
+    var target = window.kgSafeUrl ? window.kgSafeUrl(ev.target.data("network")) : null;
+    if (target) window.location.assign(target + window.location.search);
   });
   // A legend of the node colours (the types), as text next to the drawing.
   var legend = document.createElement("ul");
