@@ -37,6 +37,8 @@ from rdflib.plugins.sparql import parser as rdf_parser
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
+from service.sparql_process import reaches_out
+
 #: brackets ``{ ( [`` open at once (the catalogue's deepest query: 9)
 MAX_DEPTH = 100
 #: left-nesting operators in one request (the busiest project query, a browse query: 70)
@@ -159,16 +161,11 @@ def decode_escapes(text: str) -> str:
     return _UNICODE_ESCAPE.sub(one, text)
 
 
-def mentions_outbound(decoded: str) -> bool:
-    low = decoded.casefold()
-    return "service" in low or "load" in low
-
-
 def outbound(text: str, *, update: bool) -> Outbound:
     """The SERVICE endpoints and LOAD sources of ``text`` (a query, or an update)."""
-    decoded = decode_escapes(text)
-    if not mentions_outbound(decoded):
+    if not reaches_out(text, ("service", "load")):
         return NOTHING
+    decoded = decode_escapes(text)
     if not update and len(text.encode("utf-8")) > MAX_CHECKED_BYTES:
         raise Refused(
             f"a query that mentions SERVICE or LOAD is checked in full before it runs and may be "

@@ -84,7 +84,7 @@ def run_update(req: SparqlRequest) -> Response:
     text = req.update or ""
     refused = refusal(text, current_app.config["KG_SERVICE_ALLOWLIST"], update=True)
     if refused:  # nested too deep, or SERVICE/LOAD not allowed (service.sparql_gate)
-        return error_response(400, refused)
+        return error_response(400, f"nothing was changed: {refused}")
     if req.using or req.using_named:
         try:
             text = with_using(text, req.using, req.using_named)
