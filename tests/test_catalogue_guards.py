@@ -118,7 +118,8 @@ def test_substituted_values_reach_the_worker(guarded):
     assert data["rows"][0]["thing"]["value"] == f"{EX}goteborgsregionen"
     assert data["parameters"][0]["term"] == f"<{EX}goteborgsregionen>"
     rows = guarded.get("/queries/labels.csv", thing=f"{EX}region-vastmanland").text.splitlines()
-    assert rows[0] == "thing,label,graph" and len(rows) == 3  # the label in sv and in en
+    # the label in sv and in en; each IRI column with its label beside it
+    assert rows[0] == "thing,thingLabel,label,graph,graphLabel" and len(rows) == 3
 
 
 def test_a_saturated_service_refuses_catalogue_pages_with_503(tmp_path):
