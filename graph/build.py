@@ -60,18 +60,26 @@ def user_graph(path: Path) -> str:
     return f"{GRAPH}user/{_user_slug(path)}"
 
 
+def user_source(path: Path) -> str:
+    """The source document standing for a researcher's own file loaded with ``--load``."""
+    return f"{SOURCE}user/{_user_slug(path)}"
+
+
 def user_provenance(path: Path, graph: str) -> list[ox.Quad]:
     """Describe a researcher's file as a source document and its graph as a fact graph."""
     meta = ox.NamedNode(META_GRAPH)
-    doc = ox.NamedNode(f"{SOURCE}user/{_user_slug(path)}")
+    doc = ox.NamedNode(user_source(path))
     g = ox.NamedNode(graph)
     rdf = PREFIXES["rdf"]
     label = ox.NamedNode(PREFIXES["rdfs"] + "label")
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     xsd_datetime = ox.NamedNode(PREFIXES["xsd"] + "dateTime")
+    xsd_date = ox.NamedNode(PREFIXES["xsd"] + "date")
     triples = [
         (doc, ox.NamedNode(rdf + "type"), ox.NamedNode(KF.SourceDocument)),
         (doc, ox.NamedNode(PREFIXES["dct"] + "title"), ox.Literal(path.name)),
+        # read now: the day part of the graph's generatedAtTime
+        (doc, ox.NamedNode(KF.accessed), ox.Literal(now[:10], datatype=xsd_date)),
         (g, ox.NamedNode(rdf + "type"), ox.NamedNode(KF.FactGraph)),
         (g, label, ox.Literal(f"Egen fil: {path.name}", language="sv")),
         (g, label, ox.Literal(f"User file: {path.name}", language="en")),

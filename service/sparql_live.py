@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build import user_graph, user_provenance
+from graph.build import user_graph, user_provenance, user_source
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore, GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
@@ -45,6 +45,7 @@ from service.sparql_writer import UpdateProcess
 
 log = logging.getLogger("kompetensgraf.sparql")
 GENERATED_AT = ox.NamedNode(PREFIXES["prov"] + "generatedAtTime")
+ACCESSED = ox.NamedNode(PREFIXES["kf"] + "accessed")
 RDF = {*QUAD_SUFFIXES, *TRIPLE_SUFFIXES}
 
 
@@ -267,7 +268,7 @@ def load_files(store: GraphStore, paths: list[Path]) -> None:
                 continue
             graph = user_graph(path)
             store.replace_graph(graph, data, src.ox_format)
-            _forget_load_time(store, graph)
+            _forget_load_time(store, graph, user_source(path))
             store.load(
                 ox.serialize(user_provenance(path, graph), format=ox.RdfFormat.N_QUADS),
                 ox.RdfFormat.N_QUADS,
@@ -287,12 +288,15 @@ def _files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _forget_load_time(store: GraphStore, graph: str) -> None:
-    """On a restart the file is loaded again: keep one load time, not one per start."""
+def _forget_load_time(store: GraphStore, graph: str, doc: str) -> None:
+    """On a restart the file is loaded again: keep one load time (and day read), not one per
+    start."""
     if isinstance(store, EmbeddedStore):
         raw = store.raw
-        old = raw.quads_for_pattern(
-            ox.NamedNode(graph), GENERATED_AT, None, ox.NamedNode(META_GRAPH)
-        )
-        for quad in list(old):
+        meta = ox.NamedNode(META_GRAPH)
+        old = [
+            *raw.quads_for_pattern(ox.NamedNode(graph), GENERATED_AT, None, meta),
+            *raw.quads_for_pattern(ox.NamedNode(doc), ACCESSED, None, meta),
+        ]
+        for quad in old:
             raw.remove(quad)

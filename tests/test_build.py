@@ -217,5 +217,15 @@ def test_user_file_goes_into_a_graph_of_its_own(project_copy, tmp_path):
     )
     store_path = tmp_path / "store"
     build(store_path, root=project_copy, extra=[mine], **QUIET)
-    graphs = open_store(store_path).named_graphs()
-    assert f"{GRAPH}user/min-statistik" in graphs
+    store = open_store(store_path)
+    assert f"{GRAPH}user/min-statistik" in store.named_graphs()
+    # the build read the file: its day of reading is the day part of the graph's load time
+    (row,) = store.select(
+        "PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "PREFIX kf: <https://w3id.org/kompetensgraf/def#> "
+        "SELECT ?g ?t ?read WHERE { ?g prov:generatedAtTime ?t ; prov:wasDerivedFrom ?doc . "
+        "?doc kf:accessed ?read }",
+        substitutions={"g": ox.NamedNode(f"{GRAPH}user/min-statistik")},
+    )
+    assert row["read"].value == row["t"].value[:10]
+    assert row["read"].datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")

@@ -107,9 +107,45 @@ def test_dates_are_typed_dates_or_years_and_never_both_with_undated(store):
     assert both == []
 
 
-def test_no_read_date_is_invented(store):
-    """The reference folder records no day on which a source was read: none is stated."""
-    assert rows(store, "SELECT ?doc WHERE { ?doc kf:accessed ?d }") == []
+def test_every_source_was_read_on_the_day_its_first_graph_was_written(store):
+    """kf:accessed: the day the project read the source and wrote its facts, one xsd:date per
+    source document, equal to the date of the earliest prov:generatedAtTime of its graphs."""
+    docs = {r["doc"] for r in rows(store, "SELECT ?doc WHERE { ?doc a kf:SourceDocument }")}
+    read: dict[str, list[str]] = {}
+    for r in rows(store, "SELECT ?doc ?d (DATATYPE(?d) AS ?t) WHERE { ?doc kf:accessed ?d }"):
+        assert r["t"] == "xsd:date", r
+        read.setdefault(r["doc"], []).append(r["d"])
+    assert set(read) == docs and all(len(days) == 1 for days in read.values())
+    first: dict[str, str] = {}
+    made = (
+        "SELECT ?doc ?at WHERE { GRAPH kfg:meta { ?g prov:wasDerivedFrom ?doc ; "
+        "prov:generatedAtTime ?at } }"
+    )
+    for r in rows(store, made):
+        assert r["at"].endswith("Z"), r  # written in UTC: the date part is the day
+        first[r["doc"]] = min(first.get(r["doc"], r["at"][:10]), r["at"][:10])
+    assert {doc: days[0] for doc, days in read.items()} == first
+    assert set(first.values()) == {"2026-11-23", "2026-12-02"}
+    check = ROOT / "queries" / "checks" / "source-accessed-violation.rq"
+    assert list(store.query(check.read_text(encoding="utf-8"))) == []
+
+
+@pytest.mark.parametrize(
+    ("doc", "day"),
+    [
+        ("kfsrc:hallbar-kompetensforsorjning-genom-regional-samverkan", "2026-11-23"),  # seed
+        ("kfsrc:prop-2021-22-159", "2026-12-02"),  # added in the audit
+        ("kfsrc:skane-faktura", "2026-12-02"),  # a page regions_ids.csv added (generated layer)
+        ("kfsrc:edionet-du-fakturering", "2026-11-23"),  # graphs of both days: the first
+        ("kfsrc:sjbrg-swedish-geodata-counties", "2026-11-23"),  # a dated copy, read later
+    ],
+)
+def test_the_day_read_is_the_projects_not_the_sources(store, doc, day):
+    got = rows(store, "SELECT ?doc ?d ?issued WHERE { ?doc kf:accessed ?d "
+                      "OPTIONAL { ?doc dct:issued ?issued } }", doc=doc)  # fmt: skip
+    assert [r["d"] for r in got] == [day]
+    if doc == "kfsrc:sjbrg-swedish-geodata-counties":
+        assert got[0]["issued"] == "2026-02-11"  # the copy's own date stays where it was
 
 
 def test_the_sobona_article_is_cited_as_facts_md_gives_it(store):

@@ -17,7 +17,7 @@ import pytest
 import rdflib
 
 from graph.namespaces import PREFIXES, sparql_prologue
-from graph.reference import GENERATED_AT, convert, luhn_valid
+from graph.reference import convert, luhn_valid
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "graph" / "data" / "reference"
@@ -364,11 +364,36 @@ def test_every_fact_graph_is_described_in_meta(store):
             """SELECT ?g ?time WHERE { GRAPH kfg:meta {
         ?g a kf:FactGraph ; prov:wasDerivedFrom ?doc ; kf:locator ?loc ; prov:generatedAtTime ?t ;
            rdfs:label ?sv, ?en . ?doc a kf:SourceDocument ; dct:title ?title .
-        FILTER (LANG(?sv) = "sv" && LANG(?en) = "en" && STR(?t) = ?time) } }""",
-            time=ox.Literal(GENERATED_AT),
+        FILTER (LANG(?sv) = "sv" && LANG(?en) = "en" && DATATYPE(?t) = xsd:dateTime) } }""",
         )
     }
     assert graphs == described
+
+
+#: The layer's graphs first written in the audit of 2026-12-02 (from regions_ids.csv); the git
+#: history shows their files entering the project that day, all others on 2026-11-23.
+AUDIT_GRAPHS = {
+    "ref-okfnlocal-regions",
+    *(f"ref-orgnr-region-{slug}" for slug in (
+        "stockholm-locum", "sormland-edionet", "ostergotland", "kronoberg", "skane", "halland",
+        "varmland", "jamtland-harjedalen")),
+}  # fmt: skip
+
+
+def test_each_graph_carries_the_day_it_was_written_and_each_source_its_first(store):
+    made = "SELECT ?g ?t WHERE { GRAPH kfg:meta { ?g a kf:FactGraph ; prov:generatedAtTime ?t } }"
+    written = {r["g"][len(KFG) :]: r["t"] for r in select(store, made)}
+    assert {g for g, t in written.items() if t == "2026-12-02T00:00:00Z"} == AUDIT_GRAPHS
+    assert {t for g, t in written.items() if g not in AUDIT_GRAPHS} == {"2026-11-23T00:00:00Z"}
+    first: dict[str, str] = {}
+    for r in select(store, "SELECT ?g ?doc WHERE { ?g prov:wasDerivedFrom ?doc }"):
+        day = written[r["g"][len(KFG) :]][:10]
+        first[r["doc"]] = min(first.get(r["doc"], day), day)
+    read = select(store, "SELECT ?doc ?d WHERE { ?doc a kf:SourceDocument ; kf:accessed ?d "
+                         "FILTER (DATATYPE(?d) = xsd:date) }")  # fmt: skip
+    assert {r["doc"]: r["d"] for r in read} == first and len(read) == len(first)
+    # Västmanland's page (2026-11-23) before Sörmland's on the same site (2026-12-02)
+    assert first[PREFIXES["kfsrc"] + "edionet-du-fakturering"] == "2026-11-23"
 
 
 def test_github_sources_name_repository_file_and_commit(store):

@@ -12,8 +12,10 @@ TOKEN = "test-token-not-a-secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 LOAD_TIMES = (
-    "SELECT ?t WHERE { GRAPH ?meta { "
-    f"<{USER_GRAPH}> <http://www.w3.org/ns/prov#generatedAtTime> ?t }} }}"
+    "SELECT ?t ?read WHERE { GRAPH ?meta { "
+    f"<{USER_GRAPH}> <http://www.w3.org/ns/prov#generatedAtTime> ?t ; "
+    "<http://www.w3.org/ns/prov#wasDerivedFrom> ?doc . "
+    "?doc <https://w3id.org/kompetensgraf/def#accessed> ?read } }"
 )
 
 
@@ -217,6 +219,8 @@ def test_updates_survive_a_restart_and_the_build_stays_pristine(tmp_path):
         # the loaded file is loaded again on every start, and described once, not once per start
         loaded = call(sparql(again), params={"query": LOAD_TIMES}).json()["results"]["bindings"]
         assert len(loaded) == 1
+        # the day the file was read is the day part of that load time, also stated once
+        assert loaded[0]["read"]["value"] == loaded[0]["t"]["value"][:10]
         assert ask(again, f"GRAPH <{USER_GRAPH}> {{ <{EX}kommun-1480> ?p ?o }}")
     finally:
         again.stop()

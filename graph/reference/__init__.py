@@ -6,16 +6,16 @@ described in their ``SOURCES.md``) stay outside the repository; the generated fi
 with the facts taken from one public source, and its description in ``kfg:meta``.
 
 The output is deterministic: the same tables give the same bytes (sorted subjects, predicates and
-objects; no blank-node labels; one fixed ``prov:generatedAtTime``).
+objects; no blank-node labels; each graph's ``prov:generatedAtTime`` the fixed day
+it was first written, each source's ``kf:accessed`` the earliest of its graphs' days).
 """
 
-from graph.reference.layer import DEFAULT_TABLES, GENERATED_AT, OUT_DIR, convert, write
+from graph.reference.layer import DEFAULT_TABLES, OUT_DIR, convert, write
 from graph.reference.tables import luhn_valid
 from graph.reference.terms import ReferenceError
 
 __all__ = [
     "DEFAULT_TABLES",
-    "GENERATED_AT",
     "OUT_DIR",
     "ReferenceError",
     "convert",

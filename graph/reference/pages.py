@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from graph.reference.sources import FactGraph, spec
+from graph.reference.sources import AUDIT, FIRST_SESSION, FactGraph, spec
 from graph.reference.tables import Row, Tables
 from graph.reference.terms import I, Lit, both, kommun, region
 
-#: (kind, code, graph slug, source, locator) of every page giving an organisation number.
+#: (kind, code, graph slug, source, locator[, day written]) of every page giving an organisation
+#: number; the day is FIRST_SESSION unless given (AUDIT: the pages regions_ids.csv added).
 PAGES = [
     ("region", "01", "stockholm", "slso-om-oss", "Organisation number given on the page"),
     (
@@ -15,6 +16,7 @@ PAGES = [
         "stockholm-locum",
         "locum-fakturaadresser",
         "Invoice block for Landstingsfastigheter: org nr",
+        AUDIT,
     ),
     (
         "region",
@@ -29,6 +31,7 @@ PAGES = [
         "sormland-edionet",
         "edionet-du-fakturering",
         "Contact block for Region Sörmland: Organisationsnummer",
+        AUDIT,
     ),
     (
         "region",
@@ -36,6 +39,7 @@ PAGES = [
         "ostergotland",
         "regionostergotland-ekonomi",
         "Page footer, contact block: Organisationsnummer",
+        AUDIT,
     ),
     (
         "region",
@@ -43,6 +47,7 @@ PAGES = [
         "kronoberg",
         "regionkronoberg-fakturering-och-e-handel",
         "Section 'Korta ekonomifakta': Organisationsnummer",
+        AUDIT,
     ),
     (
         "region",
@@ -50,6 +55,7 @@ PAGES = [
         "skane",
         "skane-faktura",
         "Section on e-invoice identity: Svefaktura identity SE232100025501 (VAT-number form)",
+        AUDIT,
     ),
     (
         "region",
@@ -57,6 +63,7 @@ PAGES = [
         "halland",
         "regionhalland-leverantorsfakturor",
         "Section on e-invoices via Peppol: electronic address 0007:2321000115",
+        AUDIT,
     ),
     (
         "region",
@@ -71,6 +78,7 @@ PAGES = [
         "varmland",
         "regionvarmland-fakturering",
         "Section for suppliers: Organisationsnummer",
+        AUDIT,
     ),
     (
         "region",
@@ -86,6 +94,7 @@ PAGES = [
         "jamtland-harjedalen",
         "regionjh-faktureringsuppgifter",
         "Faktureringsuppgifter för leverantörer: Org nummer",
+        AUDIT,
     ),
     ("kommun", "0139", "upplands-bro", "upplands-bro-fakturering", "Peppol id 0007:2120000100"),
     (
@@ -123,7 +132,15 @@ def organisations(t: Tables, kind: str) -> dict[str, tuple[I, str, str, str]]:
     }
 
 
-def orgnr_page(kind: str, code: str, name: str, slug: str, source: str, locator: str):
+def orgnr_page(
+    kind: str,
+    code: str,
+    name: str,
+    slug: str,
+    source: str,
+    locator: str,
+    generated: str = FIRST_SESSION,
+):
     """The fact graph of one page that gives an organisation's organisation number."""
 
     def fill(q, g, t) -> None:
@@ -135,7 +152,7 @@ def orgnr_page(kind: str, code: str, name: str, slug: str, source: str, locator:
                                      SINGLE_EN.format("this page")))  # fmt: skip
 
     labels = (f"{name}: organisationsnummer", f"{name}: organisation number")
-    return spec(f"ref-orgnr-{kind}-{slug}", *labels, locator, source), fill
+    return spec(f"ref-orgnr-{kind}-{slug}", *labels, locator, source, generated=generated), fill
 
 
 def graphs(t: Tables, kind: str) -> list[FactGraph]:

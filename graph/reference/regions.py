@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.reference.pages import SINGLE_EN, SINGLE_SV, single_source
-from graph.reference.sources import FactGraph, spec
+from graph.reference.sources import AUDIT, FactGraph, spec
 from graph.reference.terms import Lit, both, county, region, wd
 
 #: The source of a region's orgnr or QID in regions_ids.csv when it is the okfnLocal copy.
@@ -112,6 +112,7 @@ GRAPHS: list[FactGraph] = [
             note_sv="Wikidata-posterna avser regionerna som organisationer, inte länen. Poster "
             "för Region Sörmland, Region Halland och Region Västmanland är inte verifierade och "
             "har utelämnats.",
+            generated=AUDIT,
         ),
         okfnlocal,
     ),

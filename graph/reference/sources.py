@@ -37,8 +37,17 @@ class Agent:
     page: str = ""
 
 
+#: The days the project wrote the layer's fact graphs from the tables: the first session, and the
+#: audit that added regions_ids.csv (git history: the day each graph's file entered the project).
+FIRST_SESSION = "2026-11-23"
+AUDIT = "2026-12-02"
+
+
 @dataclass(frozen=True)
 class FactGraphSpec:
+    """A fact graph; ``generated`` is the day (``YYYY-MM-DD``) the project wrote it from its
+    sources, its ``prov:generatedAtTime``; the first such day is each source's ``kf:accessed``."""
+
     slug: str
     label_sv: str
     label_en: str
@@ -46,13 +55,24 @@ class FactGraphSpec:
     sources: tuple[str, ...]
     note_en: str = ""
     note_sv: str = ""
+    generated: str = FIRST_SESSION
 
 
 def spec(
-    slug: str, label_sv: str, label_en: str, locator: str, *sources: str, note_en="", note_sv=""
+    slug: str,
+    label_sv: str,
+    label_en: str,
+    locator: str,
+    *sources: str,
+    note_en="",
+    note_sv="",
+    generated=FIRST_SESSION,
 ) -> FactGraphSpec:
-    """Fact graph ``kfg:<slug>``: its labels, where its facts stand in the sources, the sources."""
-    return FactGraphSpec(slug, label_sv, label_en, locator, tuple(sources), note_en, note_sv)
+    """Fact graph ``kfg:<slug>``: its labels, where its facts stand in the sources, the sources,
+    and the day it was written."""
+    return FactGraphSpec(
+        slug, label_sv, label_en, locator, tuple(sources), note_en, note_sv, generated
+    )
 
 
 def _gh(
