@@ -9,6 +9,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
+from graph.merge import resync
 from graph.store import EmbeddedStore
 from service import sparql_results
 from service.sparql_results import Job, evaluate
@@ -42,6 +43,7 @@ def store():
             ox.NamedNode(f"{EX}graf"),
         )
     )
+    store.raw.update(resync())  # the default graph: the merge, as a build has it
     return store
 
 
