@@ -1,7 +1,7 @@
 """Start real SPARQL engines on loopback for the remote-backend tests, and stop them again.
 
 * Oxigraph server: the ``oxigraph`` command of the PyPI package (dev group), in-directory storage,
-  ``--union-default-graph`` as the README recommends.
+  its own default graph (which ``build --target`` fills with the merge of the named graphs).
 * OpenLink Virtuoso: Debian's ``virtuoso-opensource`` (``make setup-virtuoso``), with a temporary
   ``virtuoso.ini`` patched from the packaged default (ports, database files, row cap) and its own
   database directory. Writes use the digest-authenticated endpoints (``/sparql-auth``,
@@ -127,7 +127,6 @@ def start_oxigraph(workdir: Path, port: int) -> Engine:
                 str(data),
                 "--bind",
                 f"127.0.0.1:{port}",
-                "--union-default-graph",
                 "--timeout-s",
                 "60",  # stops what a client gave up on
             ],
