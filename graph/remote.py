@@ -233,7 +233,7 @@ class RemoteStore(GraphStore):
                 named_graphs=named_graphs,
             )
         if default_graph is not None and len(list(default_graph)) > 1:
-            local = self._local(list(default_graph), named_graphs)
+            local = self._copy_of(list(default_graph), named_graphs)
             graphs = [self._name(g) for g in default_graph]
             return local.query(
                 sparql, substitutions=substitutions, default_graph=graphs, named_graphs=named_graphs
@@ -330,7 +330,7 @@ class RemoteStore(GraphStore):
                 "without --union-default-graph), so that it holds the merge written by the build"
             )
 
-    def _local(self, default_graph: list[str], named_graphs) -> GraphStore:
+    def _copy_of(self, default_graph: list[str], named_graphs) -> GraphStore:
         """A local copy of the graphs a dataset names, where several default graphs are merged
         (the engines give the bag of them): protocol datasets are small by nature."""
         from graph.store import EmbeddedStore

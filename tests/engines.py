@@ -110,7 +110,7 @@ def _tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:] if log.exists() else ""
 
 
-def start_oxigraph(workdir: Path, port: int) -> Engine:
+def start_oxigraph(workdir: Path, port: int, *options: str) -> Engine:
     exe = Path(sys.executable).with_name("oxigraph")
     command = str(exe) if exe.exists() else shutil.which("oxigraph")
     if command is None:
@@ -129,6 +129,7 @@ def start_oxigraph(workdir: Path, port: int) -> Engine:
                 f"127.0.0.1:{port}",
                 "--timeout-s",
                 "60",  # stops what a client gave up on
+                *options,
             ],
             stdout=handle,
             stderr=subprocess.STDOUT,
