@@ -149,7 +149,8 @@ def join(update: str, operations: str) -> str:
     return update + ("\n" if tokens[-1] == ";" else "\n;\n") + operations
 
 
-def _graph_filter(merge: str | None, hidden: Iterable[str]) -> str:
+def graph_filter(merge: str | None, hidden: Iterable[str]) -> str:
+    """A FILTER on ``?g`` that keeps the source graphs only."""
     tests = [f"?g != {ox.NamedNode(merge)}"] if merge else []
     tests += [f"!STRSTARTS(STR(?g), {ox.Literal(prefix)})" for prefix in hidden]
     return f" FILTER({' && '.join(tests)})" if tests else ""
@@ -160,7 +161,7 @@ def resync(merge: str | None = None, hidden: Iterable[str] = ()) -> str:
     remove what no named graph states any more, add what one states and the merge lacks.
     ``merge`` is the graph holding it (``None``: the store's unnamed default graph); graphs whose
     name starts with one of ``hidden`` (an engine's own, staging) are no source."""
-    sources = "GRAPH ?g { ?s ?p ?o }" + _graph_filter(merge, hidden)
+    sources = "GRAPH ?g { ?s ?p ?o }" + graph_filter(merge, hidden)
     merged = f"GRAPH {ox.NamedNode(merge)} {{ ?s ?p ?o }}" if merge else "?s ?p ?o"
     return (
         f"DELETE {{ {merged} }} WHERE {{ {merged} FILTER NOT EXISTS {{ {sources} }} }} ;\n"

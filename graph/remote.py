@@ -40,7 +40,7 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
-from graph.merge import MERGE_GRAPH, default_graph_write, join, resync
+from graph.merge import MERGE_GRAPH, default_graph_write, graph_filter, join, resync
 from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: this module's API
     GRAPH_ACCEPT,
     SYSTEM_GRAPHS,
@@ -319,15 +319,21 @@ class RemoteStore(GraphStore):
     def _check_default_graph(self) -> None:
         """An engine whose default graph is the union of its graphs (``oxigraph serve
         --union-default-graph``) would count every fact once per source, plus once for the merge:
-        refuse it rather than answer wrongly."""
+        refuse it rather than answer wrongly. Its default graph then holds more triples than the
+        merge of the source graphs (during a build: the staged graphs too)."""
+        hidden = graph_filter(None, [h for h in self.hidden if h != MERGE_GRAPH])
         total = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-        counts = [int(next(iter(self._select(t, False)))["n"].value) for t in (total, named)]
-        if counts[1] and counts[0] > counts[1]:
+        merged = (
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+            f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }}{hidden} }} }}"
+        )
+        counts = [int(next(iter(self._select(t, False)))["n"].value) for t in (total, merged)]
+        if counts[0] > counts[1]:
             raise StoreError(
-                "the SPARQL engine's default graph is the union of its graphs (more triples than "
-                "all its graphs hold): run it without a union default graph (Oxigraph server: "
-                "without --union-default-graph), so that it holds the merge written by the build"
+                "the SPARQL engine's default graph is the union of its graphs (it holds more "
+                "triples than their merge): run it without a union default graph (Oxigraph "
+                "server: without --union-default-graph), so that it holds the merge written by "
+                "kompetensgraf build --target"
             )
 
     def _copy_of(self, default_graph: list[str], named_graphs) -> GraphStore:
@@ -508,6 +514,7 @@ class RemoteStore(GraphStore):
             for graph, tmp in staged.items():
                 step(f"Uploading <{graph}>")
                 self._gsp("PUT", tmp, graphs[graph])
+            merge = self._resync()  # checks the engine's default graph once the data is staged
         except BaseException:
             for tmp in staged.values():
                 self._drop_quietly(tmp)
@@ -517,9 +524,8 @@ class RemoteStore(GraphStore):
             f"MOVE SILENT GRAPH {ox.NamedNode(t)} TO {ox.NamedNode(g)}" for g, t in staged.items()
         ]
         ops += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in old]
-        ops.append(self._resync())  # the merge of the published graphs
         step(f"Publishing {len(staged)} graphs and their merge in one update request")
-        self._send_update(" ;\n".join(ops))
+        self._send_update(" ;\n".join([*ops, merge]))
 
     def _drop_quietly(self, graph: str) -> None:
         try:
