@@ -330,10 +330,10 @@ class RemoteStore(GraphStore):
         counts = [int(next(iter(self._select(t, False)))["n"].value) for t in (total, merged)]
         if counts[0] > counts[1]:
             raise StoreError(
-                "the SPARQL engine's default graph is the union of its graphs (it holds more "
-                "triples than their merge): run it without a union default graph (Oxigraph "
-                "server: without --union-default-graph), so that it holds the merge written by "
-                "kompetensgraf build --target"
+                f"the SPARQL engine's default graph is the union of its graphs (it holds "
+                f"{counts[0]} triples, their merge {counts[1]}): run it without a union default "
+                "graph (Oxigraph server: without --union-default-graph), so that it holds the "
+                "merge written by kompetensgraf build --target"
             )
 
     def _copy_of(self, default_graph: list[str], named_graphs) -> GraphStore:
@@ -387,22 +387,25 @@ class RemoteStore(GraphStore):
                 "the default graph is the merge of the named graphs and cannot be loaded "
                 "itself: load the data into a named graph"
             )
+        merge = self._resync()  # the engine checked while it still holds a true merge
         for name, triples in parts.items():
             self._gsp("POST", name, triples)
-        self._send_update(self._resync())  # a second request: the engine's own transactions
+        self._send_update(merge)  # a second request: the engine's own transactions
 
     def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
         self._writable()
         triples = by_graph(data, fmt, graph).get(graph, b"")
+        merge = self._resync()
         self._gsp("PUT", graph, triples)
-        self._send_update(self._resync())
+        self._send_update(merge)
 
     def remove_graph(self, graph: str) -> bool:
         self._writable()
         if graph not in self._all_graphs():
             return False
+        merge = self._resync()
         self._gsp("DELETE", graph)
-        self._send_update(self._resync())
+        self._send_update(merge)
         return True
 
     def _all_graphs(self) -> list[str]:
