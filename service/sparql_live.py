@@ -185,11 +185,7 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def _forget_load_time(store: GraphStore, graph: str) -> None:
-    """On a restart the file is loaded again: keep one load time, not one per start."""
-    if isinstance(store, EmbeddedStore):
-        raw = store.raw
-        old = raw.quads_for_pattern(
-            ox.NamedNode(graph), GENERATED_AT, None, ox.NamedNode(META_GRAPH)
-        )
-        for quad in list(old):
-            raw.remove(quad)
+    """On a restart the file is loaded again: keep one load time, not one per start (through the
+    store's update, so that the default graph, the merge, follows)."""
+    meta, subject = ox.NamedNode(META_GRAPH), ox.NamedNode(graph)
+    store.update(f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {GENERATED_AT} ?time }} }}")

@@ -22,6 +22,7 @@ from conftest import ROOT
 
 from graph.merge import MERGE_GRAPH
 from graph.store import EmbeddedStore, QueryError, open_store
+from service.sparql_live import load_files
 
 KF = "https://w3id.org/kompetensgraf/def#"
 KFID = "https://w3id.org/kompetensgraf/id/"
@@ -253,3 +254,19 @@ def test_the_service_description_says_what_the_default_graph_is(backend_server):
     texts = {str(t) for t in described.objects(default, rdflib.RDFS.comment)}
     assert any("merge" in t and "once" in t for t in texts)
     assert any("sammanslagning" in t.lower() for t in texts)
+
+
+def test_files_loaded_again_leave_one_load_time_in_the_merge(tmp_path):
+    """``serve --load`` reloads a file on every start: its graph and its description are replaced,
+    and the merge follows (no load time of an earlier start left behind in the default graph)."""
+    path = tmp_path / "mina-uppgifter.ttl"
+    path.write_text(f"{FACT} .\n", encoding="utf-8")
+    store = EmbeddedStore()
+    for _ in range(2):
+        load_files(store, [path])
+    named = {q.triple for q in store.raw if q.graph_name != ox.DefaultGraph()}
+    merged = {q.triple for q in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert merged == named
+    times = "SELECT (COUNT(*) AS ?n) WHERE { ?g <http://www.w3.org/ns/prov#generatedAtTime> ?t }"
+    assert count(store, times) == 1
+    assert count(store, HOLDS) == 1
