@@ -12,10 +12,10 @@ pyoxigraph's own types, so callers cannot tell the backends apart:
 
 Engine differences handled here (see the README, "Running on an existing SPARQL engine"):
 
-* the union default graph: with ``dataset="auto"`` the store checks once whether the engine's
-  default graph already is the union of the named graphs (``oxigraph serve
-  --union-default-graph``; Virtuoso's always is); if not, every query without a ``FROM`` of its
-  own is sent with ``default-graph-uri`` and ``named-graph-uri`` listing the named graphs;
+* the default graph, the merge of the named graphs (:mod:`graph.merge`): Oxigraph server holds
+  it in its own default graph (run without ``--union-default-graph``: checked once), Virtuoso,
+  whose default graph is always the union, in :data:`MERGE_GRAPH`, which queries get as their
+  ``default-graph-uri`` with the source graphs as ``named-graph-uri``; every write re-syncs it;
 * Virtuoso's system graphs: listed nowhere (``hidden_graphs``); made private to the query user
   in the engine (README), since Virtuoso answers wrongly under dataset lists or exclusions;
 * Virtuoso echoes every dataset parameter as a response header: datasets go as its pragmas;
