@@ -15,7 +15,7 @@ Engine differences handled here (see the README, "Running on an existing SPARQL 
 * the default graph, the merge of the named graphs (:mod:`graph.merge`): Oxigraph server holds
   it in its own default graph (run without ``--union-default-graph``: checked once), Virtuoso,
   whose default graph is always the union, in :data:`MERGE_GRAPH`, which queries get as their
-  ``default-graph-uri`` with the source graphs as ``named-graph-uri``; every write re-syncs it;
+  ``default-graph-uri`` (``GRAPH ?g`` filtered to leave it out); every write re-syncs it;
 * Virtuoso's system graphs: listed nowhere (``hidden_graphs``); made private to the query user
   in the engine (README), since Virtuoso answers wrongly under dataset lists or exclusions;
 * Virtuoso echoes every dataset parameter as a response header: datasets go as its pragmas;
@@ -60,6 +60,7 @@ from graph.remote_text import (
     UPDATE_WORDS,
     bind_values,
     first_keyword,
+    graph_var_not,
     has_own_dataset,
     query_form,
     strict_is_iri,
@@ -205,6 +206,8 @@ class RemoteStore(GraphStore):
         form = form or query_form(text)
         if self.engine.lower().startswith("virtuoso"):
             text = strict_is_iri(text)
+            if params.get("default-graph-uri") == [MERGE_GRAPH]:
+                text = graph_var_not(text, MERGE_GRAPH)
         if params and self.engine.lower().startswith("virtuoso"):
             # Virtuoso echoes each dataset parameter as a response header, and over 100 headers
             # break HTTP clients: the same dataset as Virtuoso's own pragmas.
@@ -288,19 +291,19 @@ class RemoteStore(GraphStore):
             named = list(named_graphs) if named_graphs is not None else []
             return {"default-graph-uri": default, "named-graph-uri": named or [NO_GRAPH]}
         if named_graphs is not None:
-            return {**self._merge(named=False), "named-graph-uri": list(named_graphs) or [NO_GRAPH]}
-        return {} if has_own_dataset(text) else self._merge(named=True)
+            return {**self._merge(), "named-graph-uri": list(named_graphs) or [NO_GRAPH]}
+        return {} if has_own_dataset(text) else self._merge()
 
     def _name(self, graph: str) -> str:
         """A graph of a dataset; ``default`` is the merge."""
         return (self.merge or NO_GRAPH) if graph in ("", "default") else graph
 
-    def _merge(self, named: bool) -> dict[str, list[str]]:
+    def _merge(self) -> dict[str, list[str]]:
         """The default graph as the merge of the graphs (and ``GRAPH ?g`` over the sources)."""
         if self.merge is None:
             return {}  # the engine's own default graph holds it
-        graphs = {"named-graph-uri": self.named_graphs() or [NO_GRAPH]} if named else {}
-        return {"default-graph-uri": [MERGE_GRAPH], **graphs}
+        # GRAPH ?g ranges over the source graphs only: the merge is filtered out (_raw_query).
+        return {"default-graph-uri": [MERGE_GRAPH]}
 
     @property
     def merge(self) -> str | None:

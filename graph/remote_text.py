@@ -27,7 +27,7 @@ _WORD = re.compile(r"\s*([A-Za-z]+)")
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
-_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![?$\w])FROM\b", re.IGNORECASE)  # not the variable ?from
 
 
 def mask(text: str) -> str:
@@ -175,3 +175,40 @@ def strict_is_iri(text: str) -> str:
         call, var = text[match.start() : match.end()], match.group(2)
         text = text[: match.start()] + f"({call} && !isBlank({var}))" + text[match.end() :]
     return text
+
+
+_GRAPH_VAR = re.compile(r"\bGRAPH\s+([?$][A-Za-z_][A-Za-z0-9_]*)\s*\{", re.IGNORECASE)
+
+
+_CONSTANT_BIND = re.compile(r"\bBIND\s*\(([^()]*?)\bAS\s+([?$][A-Za-z_][A-Za-z0-9_]*)\s*\)", re.I)
+
+
+def graph_var_not(text: str, graph: str) -> str:
+    """Keep ``graph`` (the merge) out of every ``GRAPH ?g { … }`` on Virtuoso, whose ``GRAPH ?g``
+    ranges over every graph whatever the dataset: ``FILTER(?g != <graph>)`` *inside* the group
+    (Virtuoso binds ``?g`` there; a filter or ``VALUES`` beside it is lost in ``UNION`` branches),
+    and, inside it, ``BIND(constant AS ?v)`` as ``VALUES ?v { constant }`` (a branch with such a
+    BIND loses the filter too). Virtuoso only: in SPARQL ``?g`` is unbound inside the group."""
+    masked = mask(text)
+    edits: list[tuple[int, int, str]] = []
+    for match in _GRAPH_VAR.finditer(masked):
+        depth = 0
+        for k in range(match.end() - 1, len(masked)):
+            depth += {"{": 1, "}": -1}.get(masked[k], 0)
+            if depth == 0:
+                edits.append((k, k, f" FILTER({match.group(1)} != {ox.NamedNode(graph)}) "))
+                edits += _constant_binds(text, masked, match.end(), k)
+                break
+    for start, end, new in sorted(set(edits), key=lambda e: e[0], reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _constant_binds(text: str, masked: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    edits = []
+    for bind in _CONSTANT_BIND.finditer(masked, start, end):
+        shape = masked[bind.start(1) : bind.end(1)].strip()
+        term = text[bind.start(1) : bind.end(1)].strip()
+        if term and not any(c.isspace() or c in "?$" for c in shape):
+            edits.append((bind.start(), bind.end(), f"VALUES {bind.group(2)} {{ {term} }}"))
+    return edits
