@@ -177,26 +177,35 @@ def strict_is_iri(text: str) -> str:
     return text
 
 
-_GRAPH_VAR = re.compile(r"\bGRAPH\s+([?$][A-Za-z_][A-Za-z0-9_]*)\s*\{", re.IGNORECASE)
+_GRAPH = re.compile(r"(?<![?$\w:])GRAPH\b([^{}]+)\{", re.IGNORECASE)  # masked text: IRIs blank
 
 
 _CONSTANT_BIND = re.compile(r"\bBIND\s*\(([^()]*?)\bAS\s+([?$][A-Za-z_][A-Za-z0-9_]*)\s*\)", re.I)
 
 
 def graph_var_not(text: str, graph: str) -> str:
-    """Keep ``graph`` (the merge) out of every ``GRAPH ?g { … }`` on Virtuoso, whose ``GRAPH ?g``
-    ranges over every graph whatever the dataset: ``FILTER(?g != <graph>)`` *inside* the group
-    (Virtuoso binds ``?g`` there; a filter or ``VALUES`` beside it is lost in ``UNION`` branches),
-    and, inside it, ``BIND(constant AS ?v)`` as ``VALUES ?v { constant }`` (a branch with such a
-    BIND loses the filter too). Virtuoso only: in SPARQL ``?g`` is unbound inside the group."""
+    """Keep ``graph`` (the merge) out of ``GRAPH`` patterns on Virtuoso when it is the default
+    graph: its ``GRAPH ?g`` then ranges over every graph, and ``GRAPH <iri>`` finds nothing.
+    ``GRAPH ?g { … }`` gets ``FILTER(?g != <graph>)`` *inside* the group (Virtuoso binds ``?g``
+    there; a filter or ``VALUES`` beside it is lost in ``UNION`` branches), with
+    ``BIND(constant AS ?v)`` inside it as ``VALUES ?v { constant }`` (a branch with such a BIND
+    loses the filter too); ``GRAPH <iri> { … }`` becomes ``GRAPH ?kfgraphN { … FILTER(?kfgraphN =
+    <iri>) }``. Virtuoso only: in SPARQL, ``?g`` is unbound inside the group."""
     masked = mask(text)
     edits: list[tuple[int, int, str]] = []
-    for match in _GRAPH_VAR.finditer(masked):
+    for n, match in enumerate(_GRAPH.finditer(masked)):
+        term = text[match.start(1) : match.end(1)].strip()
+        if term.startswith(("?", "$")):
+            test = f"{term} != {ox.NamedNode(graph)}"
+        else:
+            var = f"?kfgraph{n}"
+            edits.append((match.start(1), match.end(1), f" {var} "))
+            test = f"{var} = {term}"
         depth = 0
         for k in range(match.end() - 1, len(masked)):
             depth += {"{": 1, "}": -1}.get(masked[k], 0)
             if depth == 0:
-                edits.append((k, k, f" FILTER({match.group(1)} != {ox.NamedNode(graph)}) "))
+                edits.append((k, k, f" FILTER({test}) "))
                 edits += _constant_binds(text, masked, match.end(), k)
                 break
     for start, end, new in sorted(set(edits), key=lambda e: e[0], reverse=True):

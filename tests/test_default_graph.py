@@ -21,6 +21,7 @@ import rdflib
 from conftest import ROOT
 
 from graph.merge import MERGE_GRAPH
+from graph.remote_text import graph_var_not
 from graph.store import EmbeddedStore, QueryError, open_store
 from service.sparql_live import load_files
 
@@ -280,3 +281,19 @@ def test_files_loaded_again_leave_one_load_time_in_the_merge(tmp_path):
     times = "SELECT (COUNT(*) AS ?n) WHERE { ?g <http://www.w3.org/ns/prov#generatedAtTime> ?t }"
     assert count(store, times) == 1
     assert count(store, HOLDS) == 1
+
+
+def test_virtuoso_gets_graph_patterns_that_keep_the_merge_out():
+    """What Virtuoso is sent when the merge is its default graph (graph.remote_text)."""
+    text = (
+        'PREFIX kfg: <https://w3id.org/kompetensgraf/graph/> SELECT ?graph WHERE { GRAPH ?graph '
+        '{ { ?s ?p "{ ?o }" } UNION { ?s ?p ?o BIND("roll" AS ?kind) } } '
+        "GRAPH kfg:meta { ?graph ?q ?r } GRAPH <urn:x:g> { ?a ?b ?c } }"
+    )
+    sent = graph_var_not(text, MERGE_GRAPH)
+    branch = f'UNION {{ ?s ?p ?o VALUES ?kind {{ "roll" }} }}  FILTER(?graph != <{MERGE_GRAPH}>) }}'
+    assert branch in sent
+    assert "GRAPH ?kfgraph1 { ?graph ?q ?r  FILTER(?kfgraph1 = kfg:meta) }" in sent
+    assert "GRAPH ?kfgraph2 { ?a ?b ?c  FILTER(?kfgraph2 = <urn:x:g>) }" in sent
+    assert '"{ ?o }"' in sent  # strings stay as they were
+    ox.Store().query(sent)  # still SPARQL
