@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 import threading
 import time
 import urllib.error
@@ -55,6 +56,7 @@ from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: thi
     by_graph,
     close_responses,
     engine_message,
+    without_variables,
 )
 from graph.remote_text import (
     UPDATE_WORDS,
@@ -82,6 +84,8 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 STAGING = "urn:x-kompetensgraf:staging:"
 #: Stands for "no graph" in a dataset, since an empty parameter list means "the engine's default".
 NO_GRAPH = "urn:x-kompetensgraf:no-graph"
+#: The variables graph_var_not gives constant GRAPH patterns on Virtuoso.
+_GRAPH_VARS = re.compile(r"[?$](kfgraph\d+)\b")
 #: At most this many statements about blank nodes are copied to answer a blank-node binding.
 BLANK_NODE_LIMIT = 200_000
 
@@ -204,10 +208,13 @@ class RemoteStore(GraphStore):
         self, text: str, accept: str, params: Mapping[str, list[str]], form: str = ""
     ) -> tuple[bytes, str]:
         form = form or query_form(text)
+        added: set[str] = set()
         if self.engine.lower().startswith("virtuoso"):
             text = strict_is_iri(text)
             if params.get("default-graph-uri") == [MERGE_GRAPH]:
-                text = graph_var_not(text, MERGE_GRAPH)
+                rewritten = graph_var_not(text, MERGE_GRAPH)
+                added = set(_GRAPH_VARS.findall(rewritten)) - set(_GRAPH_VARS.findall(text))
+                text = rewritten
         if params and self.engine.lower().startswith("virtuoso"):
             # Virtuoso echoes each dataset parameter as a response header, and over 100 headers
             # break HTTP clients: the same dataset as Virtuoso's own pragmas.
@@ -224,7 +231,10 @@ class RemoteStore(GraphStore):
             sw.addNamedGraph(uri)
         if self.engine.lower().startswith("virtuoso"):
             sw.addParameter("timeout", str(int(self._limit() * 1000)))  # ms, engine side
-        return self._send(sw)
+        body, ctype = self._send(sw)
+        if added and form == "SELECT":  # a SELECT * would show the graph variables we added
+            body = without_variables(body, added)
+        return body, ctype
 
     # GraphStore ---------------------------------------------------------------------------
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None):
