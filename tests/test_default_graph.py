@@ -18,7 +18,8 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import ROOT
+from conftest import ROOT, start_server
+from sparql_support import call, form, make_store
 
 from graph.merge import MERGE_GRAPH
 from graph.remote_text import graph_var_not
@@ -297,3 +298,31 @@ def test_virtuoso_gets_graph_patterns_that_keep_the_merge_out():
     assert "GRAPH ?kfgraph2 { ?a ?b ?c  FILTER(?kfgraph2 = <urn:x:g>) }" in sent
     assert '"{ ?o }"' in sent  # strings stay as they were
     ox.Store().query(sent)  # still SPARQL
+
+
+def test_updates_through_the_service_keep_the_default_graph_a_set(tmp_path):
+    """The same cases over HTTP, on the live database of an embedded server with updates on:
+    SPARQL Update, the Graph Store protocol, and a write to the default graph refused (400)."""
+    token = "test-token-defset"  # a throw-away value for this loopback server, not a secret
+    server = start_server(make_store(tmp_path), tmp_path / "server.log",
+                          env={"KG_UPDATE_TOKEN": token})
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def write(text: str):
+        return call(f"{server.url}/sparql", method="POST", data=form({"update": text}),
+                    headers={"Content-Type": "application/x-www-form-urlencoded", **auth})
+
+    try:
+        both = f"GRAPH <{EX}g1> {{ {FACT} }} GRAPH <{EX}g2> {{ {FACT} }}"
+        assert write(f"INSERT DATA {{ {both} }}").status == 200
+        assert number(server, HOLDS) == 1
+        assert write(f"DELETE DATA {{ GRAPH <{EX}g1> {{ {FACT} }} }}").status == 200
+        assert number(server, HOLDS) == 1
+        refused = write(f"DELETE DATA {{ {FACT} }}")
+        assert refused.status == 400 and "merge of the named graphs" in refused.text
+        assert number(server, HOLDS) == 1
+        store = f"{server.url}/store?" + urllib.parse.urlencode({"graph": f"{EX}g2"})
+        assert call(store, method="DELETE", headers=auth).status == 204
+        assert number(server, HOLDS) == 0
+    finally:
+        server.stop()
