@@ -5,9 +5,9 @@
 What it does, all on loopback:
 
 1. takes the built store (``--store``; without one it builds the project graph into a temporary
-   directory), dumps it to N-Quads and loads that into a fresh Oxigraph server database
-   (``oxigraph load``), served by ``oxigraph serve-read-only --union-default-graph`` so that both
-   engines see the same default graph (the union of the named graphs);
+   directory), dumps it to N-Quads with the merge of the named graphs as its default graph and
+   loads that into a fresh Oxigraph server database (``oxigraph load``), served by ``oxigraph
+   serve-read-only`` so that both engines see the same default graph (the merge);
 2. starts ``kompetensgraf serve`` on the same store twice: with the answer cache off
    (``KG_CACHE_SIZE=0``, every query evaluated) and on (warmed by one pass over the mix first);
 3. runs the same seeded mix of realistic queries (``benchmarks/queries/*.rq``: one entity's
@@ -222,7 +222,8 @@ def bench_store(path: Path) -> Path:
 def start_oxigraph(store_path: Path, workdir: Path) -> tuple[subprocess.Popen, int]:
     dump = workdir / "dump.nq"
     store = open_store(store_path, read_only=True)
-    dump.write_bytes(store.dump(ox.RdfFormat.N_QUADS))
+    # the named graphs, then the merge (N-Triples lines are N-Quads of the default graph)
+    dump.write_bytes(store.dump(ox.RdfFormat.N_QUADS) + store.dump(ox.RdfFormat.N_TRIPLES))
     store.close()
     location = workdir / "oxigraph-server"
     subprocess.run(
@@ -239,7 +240,6 @@ def start_oxigraph(store_path: Path, workdir: Path) -> tuple[subprocess.Popen, i
             str(location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

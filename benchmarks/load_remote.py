@@ -4,8 +4,8 @@
 
 What it does, all on 127.0.0.1, bounded in time (``--seconds`` per setup) and stopping by itself:
 
-1. loads the project's sources into a fresh Oxigraph server (``oxigraph serve
-   --union-default-graph``, started as the tests start it) through ``RemoteStore.publish`` —
+1. loads the project's sources into a fresh Oxigraph server (``oxigraph serve``, its own default
+   graph holding the merge, started as the tests start it) through ``RemoteStore.publish`` —
    the same staged upload and one-request switch as ``build --target``, without the SHACL run so
    that it also works while the data is being edited;
 2. serves it with ``kompetensgraf serve --endpoint …`` (waitress, one process) with the answer

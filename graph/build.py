@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import ROOT
+from graph.merge import resync
 from graph.namespaces import GRAPH, META_GRAPH, PREFIXES, SOURCE
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.terms import KF
@@ -125,6 +126,8 @@ def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> Non
         store.bulk_load(path=str(src.path), format=src.ox_format, **target)
         if src.provenance:
             store.load(src.provenance, format=ox.RdfFormat.N_QUADS)
+    step("Merging the named graphs into the default graph")
+    store.update(resync())  # every triple once, however many sources state it
 
 
 def build(

@@ -58,7 +58,7 @@ class DumpFormat:
     key: str  # the file extension: /data/kompetensgraf.<key>
     media_type: str
     eu_file_type: str  # code in the EU file-type authority list
-    quads: bool  # named graphs kept (TriG, N-Quads, JSON-LD) or the union of all graphs (Turtle)
+    quads: bool  # named graphs kept (TriG, N-Quads, JSON-LD) or the merge of all graphs (Turtle)
     label_sv: str
     label_en: str
 
@@ -81,8 +81,10 @@ DUMP_FORMATS: dict[str, DumpFormat] = {
                    "Hela grafen i N-Quads, med namngivna grafer",
                    "The whole graph in N-Quads, with named graphs"),
         DumpFormat("ttl", "text/turtle", "RDF_TURTLE", False,
-                   "Alla tripler i Turtle, som en sammanslagen graf (utan källgrafer)",
-                   "All triples in Turtle, as one merged graph (without source graphs)"),
+                   "Alla tripler i Turtle, som en sammanslagen graf: varje trippel en gång "
+                   "(utan källgrafer)",
+                   "All triples in Turtle, as one merged graph: every triple once "
+                   "(without source graphs)"),
         DumpFormat("jsonld", "application/ld+json", "JSON_LD", True,
                    "Hela grafen i JSON-LD, med namngivna grafer",
                    "The whole graph in JSON-LD, with named graphs"),
@@ -118,7 +120,7 @@ def write_dump(fmt: DumpFormat, target: Path, nquads: bytes) -> int:
     quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
     if fmt.quads:
         items = quads
-    else:  # the union of all graphs: each distinct triple once
+    else:  # the merge of all graphs: each distinct triple once
         items = iter(dict.fromkeys(q.triple for q in quads))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
@@ -262,6 +264,8 @@ def counts(store: GraphStore) -> dict:
         "properties": _int(total, "properties"),
         "classes": len(classes),
         "graphs": _int(total, "graphs"),
+        # per graph: a triple stated by n sources counts n times (the TriG / N-Quads dumps)
+        "statements": _int(total, "statements"),
         "classPartitions": classes,
         "propertyPartitions": properties,
         "subsets": list(graphs.values()),
@@ -399,6 +403,8 @@ def _describe_void(g, ds, frag, stats, settings, endpoint) -> None:
     totals = ("triples", "entities", "distinctSubjects", "distinctObjects", "classes", "properties")
     for key in totals:
         g.add((ds, VOID[key], Literal(stats[key], datatype=XSD.integer)))
+    for text, lang in _counts_note(stats):
+        g.add((ds, RDFS.comment, Literal(text, lang=lang)))
     for part in stats["classPartitions"]:
         node = frag("class-" + _slug(part["class"]))
         g.add((ds, VOID.classPartition, node))
@@ -425,6 +431,23 @@ def _describe_void(g, ds, frag, stats, settings, endpoint) -> None:
         if name not in ("kfid", "kfsrc", "kfg", "wd") and any(i.startswith(ns) for i in used):
             g.add((ds, VOID.vocabulary, URIRef(ns)))
     _describe_linksets(g, ds, frag, stats["linksets"])
+
+
+def _counts_note(stats: dict) -> list[tuple[str, str]]:
+    """What the counts count: distinct triples, except in the named-graph subsets."""
+    n, statements = stats["triples"], stats.get("statements", 0)
+    return [
+        (f"void:triples of the dataset, its class and property partitions and its linksets count "
+         f"distinct triples: the default graph, the merge of the named graphs ({n} triples). "
+         f"void:triples of each named-graph subset counts that graph's own triples; a fact stated "
+         f"by several sources is in each of their graphs, so the subsets add up to {statements} "
+         f"statements, as the TriG and N-Quads dumps hold them.", "en"),
+        (f"void:triples för datamängden, dess klass- och egenskapspartitioner och länkmängder "
+         f"räknar distinkta tripler: standardgrafen, sammanslagningen av de namngivna graferna "
+         f"({n} tripler). void:triples för varje namngiven graf räknar grafens egna tripler; en "
+         f"uppgift som flera källor anger finns i var och en av deras grafer, så graferna "
+         f"summerar till {statements} påståenden, som i TriG- och N-Quads-dumparna.", "sv"),
+    ]
 
 
 def _slug(iri: str) -> str:
@@ -468,11 +491,11 @@ def _describe_service(g, ds, frag, settings, endpoint) -> None:
     g.add((service, DCTERMS.title, Literal("Kompetensgrafens SPARQL-ändpunkt", lang="sv")))
     g.add((service, DCTERMS.title, Literal("Kompetensgrafen SPARQL endpoint", lang="en")))
     g.add((service, DCTERMS.description, Literal(
-        "SPARQL 1.1-frågor över hela grafen; standardgrafen är unionen av alla namngivna grafer.",
-        lang="sv")))
+        "SPARQL 1.1-frågor över hela grafen; standardgrafen är sammanslagningen av alla namngivna "
+        "grafer, varje trippel en gång.", lang="sv")))
     g.add((service, DCTERMS.description, Literal(
-        "SPARQL 1.1 queries over the whole graph; the default graph is the union of all named "
-        "graphs.", lang="en")))
+        "SPARQL 1.1 queries over the whole graph; the default graph is the RDF merge of all named "
+        "graphs, every triple once.", lang="en")))
     g.add((service, DCAT.endpointURL, endpoint))
     g.add((service, DCAT.endpointDescription, endpoint))
     g.add((service, DCAT.servesDataset, ds))

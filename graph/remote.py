@@ -12,10 +12,10 @@ pyoxigraph's own types, so callers cannot tell the backends apart:
 
 Engine differences handled here (see the README, "Running on an existing SPARQL engine"):
 
-* the union default graph: with ``dataset="auto"`` the store checks once whether the engine's
-  default graph already is the union of the named graphs (``oxigraph serve
-  --union-default-graph``; Virtuoso's always is); if not, every query without a ``FROM`` of its
-  own is sent with ``default-graph-uri`` and ``named-graph-uri`` listing the named graphs;
+* the default graph, the merge of the named graphs (:mod:`graph.merge`): Oxigraph server holds
+  it in its own default graph (run without ``--union-default-graph``: checked once), Virtuoso,
+  whose default graph is always the union, in :data:`MERGE_GRAPH`, which queries get as their
+  ``default-graph-uri`` (``GRAPH ?g`` filtered to leave it out); every write re-syncs it;
 * Virtuoso's system graphs: listed nowhere (``hidden_graphs``); made private to the query user
   in the engine (README), since Virtuoso answers wrongly under dataset lists or exclusions;
 * Virtuoso echoes every dataset parameter as a response header: datasets go as its pragmas;
@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 import threading
 import time
 import urllib.error
@@ -40,6 +41,7 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
+from graph.merge import MERGE_GRAPH, default_graph_write, graph_filter, join, resync
 from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: this module's API
     GRAPH_ACCEPT,
     SYSTEM_GRAPHS,
@@ -54,11 +56,13 @@ from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: thi
     by_graph,
     close_responses,
     engine_message,
+    without_variables,
 )
 from graph.remote_text import (
     UPDATE_WORDS,
     bind_values,
     first_keyword,
+    graph_var_not,
     has_own_dataset,
     query_form,
     strict_is_iri,
@@ -81,6 +85,8 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 STAGING = "urn:x-kompetensgraf:staging:"
 #: Stands for "no graph" in a dataset, since an empty parameter list means "the engine's default".
 NO_GRAPH = "urn:x-kompetensgraf:no-graph"
+#: The variables graph_var_not gives constant GRAPH patterns on Virtuoso.
+_GRAPH_VARS = re.compile(r"[?$](kfgraph\d+)\b")
 #: At most this many statements about blank nodes are copied to answer a blank-node binding.
 BLANK_NODE_LIMIT = 200_000
 
@@ -102,15 +108,15 @@ class RemoteStore(GraphStore):
         version_ttl: float = 5.0,
         read_only: bool = False,
     ):
-        if dataset not in ("auto", "union", "explicit"):
-            raise ValueError(f"dataset must be auto, union or explicit, not {dataset!r}")
+        if dataset not in ("auto", "default", "graph"):
+            raise ValueError(f"dataset must be auto, default or graph, not {dataset!r}")
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.store_url = store_url
         self.auth = auth or Auth()
         self.timeout = timeout
         self.dataset = dataset
-        self.hidden = tuple(hidden_graphs) + (STAGING, NO_GRAPH)
+        self.hidden = tuple(hidden_graphs) + (STAGING, NO_GRAPH, MERGE_GRAPH)
         self.version_ttl = version_ttl
         self.read_only = read_only
         self.info: dict = {}
@@ -203,8 +209,13 @@ class RemoteStore(GraphStore):
         self, text: str, accept: str, params: Mapping[str, list[str]], form: str = ""
     ) -> tuple[bytes, str]:
         form = form or query_form(text)
+        added: set[str] = set()
         if self.engine.lower().startswith("virtuoso"):
             text = strict_is_iri(text)
+            if params.get("default-graph-uri") == [MERGE_GRAPH]:
+                rewritten = graph_var_not(text, MERGE_GRAPH)
+                added = set(_GRAPH_VARS.findall(rewritten)) - set(_GRAPH_VARS.findall(text))
+                text = rewritten
         if params and self.engine.lower().startswith("virtuoso"):
             # Virtuoso echoes each dataset parameter as a response header, and over 100 headers
             # break HTTP clients: the same dataset as Virtuoso's own pragmas.
@@ -221,7 +232,10 @@ class RemoteStore(GraphStore):
             sw.addNamedGraph(uri)
         if self.engine.lower().startswith("virtuoso"):
             sw.addParameter("timeout", str(int(self._limit() * 1000)))  # ms, engine side
-        return self._send(sw)
+        body, ctype = self._send(sw)
+        if added and form == "SELECT":  # a SELECT * would show the graph variables we added
+            body = without_variables(body, added)
+        return body, ctype
 
     # GraphStore ---------------------------------------------------------------------------
     def query(
@@ -234,6 +248,13 @@ class RemoteStore(GraphStore):
                 default_graph=default_graph,
                 named_graphs=named_graphs,
                 prefixes=prefixes,
+            )
+        if default_graph is not None and len(list(default_graph)) > 1:
+            local = self._copy_of(list(default_graph), named_graphs)
+            graphs = [self._name(g) for g in default_graph]
+            return local.query(
+                sparql, substitutions=substitutions, default_graph=graphs,
+                named_graphs=named_graphs, prefixes=prefixes,
             )
         text = bind_values(with_prefixes(sparql, prefixes), substitutions or {})
         form = query_form(text)
@@ -267,6 +288,7 @@ class RemoteStore(GraphStore):
             )
         local = EmbeddedStore()
         local.raw.extend(quads)
+        local.raw.update(resync())  # its default graph: their merge, as the engine's
         self._blank_nodes = (version, local)
         return local
 
@@ -280,52 +302,70 @@ class RemoteStore(GraphStore):
     def _dataset(self, text, default_graph, named_graphs) -> dict[str, list[str]]:
         """The protocol's dataset parameters (Virtuoso gets them as ``define input:…``)."""
         if default_graph is not None:
-            default = [g for g in default_graph if g not in ("", "default")] or [NO_GRAPH]
+            default = [self._name(g) for g in default_graph] or [NO_GRAPH]
             named = list(named_graphs) if named_graphs is not None else []
             return {"default-graph-uri": default, "named-graph-uri": named or [NO_GRAPH]}
         if named_graphs is not None:
-            return {**self._union(named=False), "named-graph-uri": list(named_graphs) or [NO_GRAPH]}
-        return {} if has_own_dataset(text) else self._union(named=True)
+            return {**self._merge(), "named-graph-uri": list(named_graphs) or [NO_GRAPH]}
+        return {} if has_own_dataset(text) else self._merge()
 
-    def _union(self, named: bool) -> dict[str, list[str]]:
-        """The default graph as the union of the visible graphs (and ``GRAPH ?g`` over them)."""
-        if self._union_mode() == "union":
-            return {}
-        graphs = self.named_graphs() or [NO_GRAPH]
-        return {"default-graph-uri": graphs, **({"named-graph-uri": graphs} if named else {})}
+    def _name(self, graph: str) -> str:
+        """A graph of a dataset; ``default`` is the merge."""
+        return (self.merge or NO_GRAPH) if graph in ("", "default") else graph
 
-    def _union_mode(self) -> str:
-        """``union`` when the engine's own default graph is the union of the graphs (Oxigraph
-        with ``--union-default-graph``, Virtuoso), ``explicit`` (queries list them) otherwise."""
-        if self.dataset != "auto":
-            return self.dataset
+    def _merge(self) -> dict[str, list[str]]:
+        """The default graph as the merge of the graphs (and ``GRAPH ?g`` over the sources)."""
+        if self.merge is None:
+            return {}  # the engine's own default graph holds it
+        # GRAPH ?g ranges over the source graphs only: the merge is filtered out (_raw_query).
+        return {"default-graph-uri": [MERGE_GRAPH]}
+
+    @property
+    def merge(self) -> str | None:
+        """Where the engine holds the merge of the named graphs: ``None`` for its own default
+        graph (``default``: Oxigraph server without ``--union-default-graph``, and engines like
+        it), :data:`MERGE_GRAPH` (``graph``: Virtuoso, whose default graph is always the union)."""
         if self._mode is None:
-            self._mode = self._probe_union()  # None while the engine holds nothing to tell by
-        return self._mode or "explicit"
+            mode = self.dataset
+            if mode == "auto":
+                mode = "graph" if self.is_virtuoso else "default"
+            if mode == "default":
+                self._check_default_graph()
+            self._mode = mode
+        return MERGE_GRAPH if self._mode == "graph" else None
 
-    def _probe_union(self) -> str | None:
-        if self.is_virtuoso:
-            # Its default graph is the union of all graphs the user may read. A dataset that lists
-            # or excludes graphs misleads its optimiser (empty answers, refused cost estimates),
-            # so its system graphs are made private instead (README).
-            if len(self._all_graphs()) != len(self.named_graphs()):
-                log.warning(
-                    "Virtuoso shows its system graphs to the service's user: they are part of "
-                    "the default graph until they are made private (README, Virtuoso)"
-                )
-            return "union"
-        if len(self._all_graphs()) != len(self.named_graphs()):
-            return "explicit"  # graphs of the engine's own: list ours
-        text = (
-            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-            "FILTER(!isBlank(?s) && !isBlank(?o)) } LIMIT 1"
+    def _check_default_graph(self) -> None:
+        """An engine whose default graph is the union of its graphs (``oxigraph serve
+        --union-default-graph``) would count every fact once per source, plus once for the merge:
+        refuse it rather than answer wrongly. Its default graph then holds more triples than the
+        merge of the source graphs (during a build: the staged graphs too)."""
+        hidden = graph_filter(None, [h for h in self.hidden if h != MERGE_GRAPH])
+        total = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        merged = (
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+            f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }}{hidden} }} }}"
         )
-        rows = list(self._select(text, False))
-        if not rows:
-            return None
-        probe = {"s": rows[0]["s"], "p": rows[0]["p"], "o": rows[0]["o"]}
-        found = self._select("SELECT * WHERE { ?s ?p ?o } LIMIT 1", False, **probe)
-        return "union" if list(found) else "explicit"
+        counts = [int(next(iter(self._select(t, False)))["n"].value) for t in (total, merged)]
+        if counts[0] > counts[1]:
+            raise StoreError(
+                f"the SPARQL engine's default graph is the union of its graphs (it holds "
+                f"{counts[0]} triples, their merge {counts[1]}): run it without a union default "
+                "graph (Oxigraph server: without --union-default-graph), so that it holds the "
+                "merge written by kompetensgraf build --target"
+            )
+
+    def _copy_of(self, default_graph: list[str], named_graphs) -> GraphStore:
+        """A local copy of the graphs a dataset names, where several default graphs are merged
+        (the engines give the bag of them): protocol datasets are small by nature."""
+        from graph.store import EmbeddedStore
+
+        wanted = [self._name(g) for g in default_graph] + list(named_graphs or [])
+        text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        params = {"default-graph-uri": [NO_GRAPH], "named-graph-uri": wanted}
+        body, ctype = self._raw_query(text, "application/sparql-results+json", params)
+        local = EmbeddedStore()
+        local.raw.extend(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in as_solutions(body, ctype))
+        return local
 
     def _writable(self) -> None:
         if self.read_only:
@@ -336,6 +376,16 @@ class RemoteStore(GraphStore):
         sparql = with_prefixes(sparql, prefixes)
         if first_keyword(sparql) not in UPDATE_WORDS:
             raise QueryError("not a SPARQL 1.1 Update request")
+        refused = default_graph_write(sparql)
+        if refused:
+            raise QueryError(refused)
+        self._send_update(join(sparql, self._resync()))
+
+    def _resync(self) -> str:
+        """The operations that keep the merge (graph.merge), for this engine."""
+        return resync(self.merge, [h for h in self.hidden if h != MERGE_GRAPH])
+
+    def _send_update(self, sparql: str) -> None:
         accept = "application/sparql-results+json, */*;q=0.1"
         sw = self._wrapper(self.update_url, sparql, INSERT, accept)
         try:
@@ -350,22 +400,31 @@ class RemoteStore(GraphStore):
 
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         self._writable()
-        for name, triples in by_graph(data, fmt, graph).items():
+        parts = by_graph(data, fmt, graph)
+        if "default" in parts:
+            raise QueryError(
+                "the default graph is the merge of the named graphs and cannot be loaded "
+                "itself: load the data into a named graph"
+            )
+        merge = self._resync()  # the engine checked while it still holds a true merge
+        for name, triples in parts.items():
             self._gsp("POST", name, triples)
-        self._changed()
+        self._send_update(merge)  # a second request: the engine's own transactions
 
     def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
         self._writable()
         triples = by_graph(data, fmt, graph).get(graph, b"")
+        merge = self._resync()
         self._gsp("PUT", graph, triples)
-        self._changed()
+        self._send_update(merge)
 
     def remove_graph(self, graph: str) -> bool:
         self._writable()
         if graph not in self._all_graphs():
             return False
+        merge = self._resync()
         self._gsp("DELETE", graph)
-        self._changed()
+        self._send_update(merge)
         return True
 
     def _all_graphs(self) -> list[str]:
@@ -385,7 +444,7 @@ class RemoteStore(GraphStore):
         return [g for g in self._all_graphs() if not g.startswith(self.hidden)]
 
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
-        if graph is not None:
+        if graph is not None and graph not in ("", "default"):
             triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=[graph])
             return triples.serialize(format=fmt)
         if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
@@ -454,7 +513,7 @@ class RemoteStore(GraphStore):
         """The same operations as SPARQL Update, for engines without a Graph Store endpoint."""
         target = "DEFAULT" if graph in ("", "default") else str(ox.NamedNode(graph))
         if method in ("PUT", "DELETE"):
-            self.update(f"DROP SILENT {'GRAPH ' if target != 'DEFAULT' else ''}{target}")
+            self._send_update(f"DROP SILENT {'GRAPH ' if target != 'DEFAULT' else ''}{target}")
         if method in ("PUT", "POST") and body:
             # N-Triples lines are valid SPARQL triple patterns, written by pyoxigraph. INSERT …
             # WHERE {} rather than INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA.
@@ -462,7 +521,7 @@ class RemoteStore(GraphStore):
             open_, close = (f"GRAPH {target} {{\n", "\n}") if target != "DEFAULT" else ("", "")
             for start in range(0, len(lines), 5000):
                 chunk = "\n".join(lines[start : start + 5000])
-                self.update("INSERT {\n" + open_ + chunk + close + "\n} WHERE {}")
+                self._send_update("INSERT {\n" + open_ + chunk + close + "\n} WHERE {}")
 
     # build --target -------------------------------------------------------------------------
     def publish(self, graphs: Mapping[str, bytes], managed: str, build_id: str, step=print) -> None:
@@ -477,6 +536,7 @@ class RemoteStore(GraphStore):
             for graph, tmp in staged.items():
                 step(f"Uploading <{graph}>")
                 self._gsp("PUT", tmp, graphs[graph])
+            merge = self._resync()  # checks the engine's default graph once the data is staged
         except BaseException:
             for tmp in staged.values():
                 self._drop_quietly(tmp)
@@ -486,8 +546,8 @@ class RemoteStore(GraphStore):
             f"MOVE SILENT GRAPH {ox.NamedNode(t)} TO {ox.NamedNode(g)}" for g, t in staged.items()
         ]
         ops += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in old]
-        step(f"Publishing {len(staged)} graphs in one update request")
-        self.update(" ;\n".join(ops) if ops else "CLEAR SILENT GRAPH <" + NO_GRAPH + ">")
+        step(f"Publishing {len(staged)} graphs and their merge in one update request")
+        self._send_update(" ;\n".join([*ops, merge]))
 
     def _drop_quietly(self, graph: str) -> None:
         try:

@@ -137,6 +137,20 @@ def _without_system_graphs(body: bytes) -> bytes:
     return json.dumps(data).encode()
 
 
+def without_variables(body: bytes, names: set[str]) -> bytes:
+    """SPARQL JSON results without the variables ``names`` (added by a rewrite of the query)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body  # not JSON: as_solutions reports it
+    head = data.get("head", {})
+    head["vars"] = [v for v in head.get("vars", []) if v not in names]
+    for row in data.get("results", {}).get("bindings", []):
+        for name in names:
+            row.pop(name, None)
+    return json.dumps(data).encode()
+
+
 def _plain_bnodes(body: bytes) -> bytes:
     """Blank node labels as N-Triples allows them (Virtuoso sends ``nodeID://b10006`` in JSON,
     ``_:b10006`` in N-Triples: both become ``b10006``)."""

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.merge import default_graph_write, join, resync
+
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -64,7 +66,9 @@ class GraphStore(ABC):
     ) -> QueryResult:
         """Evaluate a SPARQL 1.1 query.
 
-        Without ``default_graph`` the default graph is the union of all named graphs. Values reach
+        Without ``default_graph`` the default graph is the RDF merge of all named graphs (every
+        triple once, :mod:`graph.merge`); ``default_graph`` lists graphs to merge instead, and
+        ``GRAPH ?g`` ranges over the named graphs (``named_graphs``, if given). Values reach
         the query only through ``substitutions`` (variable name -> term), never by formatting.
         ``prefixes`` (name -> IRI) may be used without a PREFIX; the query's own declarations win.
         Raises :class:`QueryError` for a malformed query, :class:`StoreError` for a storage fault.
@@ -72,12 +76,14 @@ class GraphStore(ABC):
 
     @abstractmethod
     def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
-        """Apply a SPARQL 1.1 Update atomically: all of it, or (on error) none of it.
+        """Apply a SPARQL 1.1 Update atomically: all of it, or (on error) none of it. The default
+        graph (the merge) follows; an update that writes it itself is a :class:`QueryError`.
         ``prefixes`` as for :meth:`query`."""
 
     @abstractmethod
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        """Add RDF. Quad formats keep their graph names; triples go to ``graph`` (or default)."""
+        """Add RDF. Quad formats keep their graph names; triples go to ``graph``. Triples for the
+        default graph (the merge) are a :class:`QueryError`."""
 
     @abstractmethod
     def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
@@ -155,6 +161,8 @@ class EmbeddedStore(GraphStore):
                 if fd is not None:  # released by close(), or when the store is collected
                     self._lease = weakref.finalize(self, os.close, fd)
                 self._store = ox.Store.read_only(str(db)) if read_only else ox.Store(str(db))
+            if self.path is not None and not read_only:
+                self._store.update(resync())  # a database written before it held the merge
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
 
@@ -170,13 +178,15 @@ class EmbeddedStore(GraphStore):
     def query(
         self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, prefixes=None
     ):
-        kwargs: dict = {}
+        store, kwargs = self._store, {}
         if default_graph is not None:
-            kwargs["default_graph"] = [_graph_node(g) for g in default_graph]
+            graphs = [_graph_node(g) for g in default_graph]
             if named_graphs is None:
                 named_graphs = []
-        else:
-            kwargs["use_default_graph_as_union"] = True
+            if len(graphs) > 1:  # several graphs: their merge, not pyoxigraph's bag of them
+                store, graphs = _merged(self._store, graphs, named_graphs), [ox.DefaultGraph()]
+            kwargs["default_graph"] = graphs
+        # Otherwise the store's own default graph: the merge of the named graphs (graph.merge).
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:
@@ -184,7 +194,7 @@ class EmbeddedStore(GraphStore):
         if prefixes:
             kwargs["prefixes"] = dict(prefixes)
         try:
-            return self._store.query(sparql, **kwargs)
+            return store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
         except OSError as exc:
@@ -213,13 +223,21 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(str(exc)) from exc
             self._changes += 1
 
-    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+    def _apply(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> None:
+        """Run an update request of our own, with the merge re-synced in the same transaction."""
         extra = {"prefixes": dict(prefixes)} if prefixes else {}
-        self._write(lambda: self._store.update(sparql, **extra))
+        self._write(lambda: self._store.update(join(sparql, resync()), **extra))
+
+    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        refused = default_graph_write(sparql)
+        if refused:
+            raise QueryError(refused)
+        self._apply(sparql, prefixes)
 
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        target = {"to_graph": ox.NamedNode(graph)} if graph else {}
-        self._write(lambda: self._store.load(data, format=fmt, **target))
+        quads = _quads(data, fmt, graph)
+        merged = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        self._write(lambda: self._store.extend(quads + merged))  # one transaction
 
     def replace_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
         # Parse first, so that bad data never touches the graph; then drop and insert in one
@@ -231,7 +249,7 @@ class EmbeddedStore(GraphStore):
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
         target = ox.NamedNode(graph)
-        self.update(
+        self._apply(
             f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{triples}\n}} }}"
         )
         if not triples:
@@ -243,7 +261,7 @@ class EmbeddedStore(GraphStore):
     def remove_graph(self, graph: str) -> bool:
         if not self._has(graph):
             return False
-        self._write(lambda: self._store.remove_graph(ox.NamedNode(graph)))
+        self._apply(f"DROP GRAPH {ox.NamedNode(graph)}")
         return True
 
     def named_graphs(self) -> list[str]:
@@ -254,21 +272,67 @@ class EmbeddedStore(GraphStore):
             if graph is not None:
                 return self._store.dump(format=fmt, from_graph=_graph_node(graph))
             if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-                return self._store.dump(format=fmt)
-            # A triple format for the whole dataset: the union of all graphs.
-            return ox.serialize(
-                (q.triple for q in self._store.quads_for_pattern(None, None, None)), format=fmt
-            )
+                return ox.serialize(self._named_quads(), format=fmt)  # the sources, not the merge
+            # A triple format for the whole dataset: the merge, every triple once.
+            return self._store.dump(format=fmt, from_graph=ox.DefaultGraph())
         except OSError as exc:
             raise StoreError(str(exc)) from exc
 
+    def _named_quads(self):
+        return (
+            q
+            for q in self._store.quads_for_pattern(None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        )
+
     def __len__(self) -> int:
-        return len(self._store)
+        """Quads in the named graphs (a triple stated by two sources counts twice)."""
+        return sum(1 for _ in self._named_quads())
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
         if self._lease is not None:
             self._lease()  # closes the descriptor: releases the lock on the build
+
+
+def _quads(data: bytes, fmt: ox.RdfFormat, graph: str | None) -> list[ox.Quad]:
+    """Parse ``data`` into quads of named graphs (triples into ``graph``), with fresh blank
+    nodes, as a load gives them; triples for the default graph (the merge) are refused."""
+    target = None if graph in (None, "", "default") else ox.NamedNode(graph)
+    fresh: dict[str, ox.BlankNode] = {}
+
+    def term(t):
+        return fresh.setdefault(t.value, ox.BlankNode()) if isinstance(t, ox.BlankNode) else t
+
+    out = []
+    try:
+        for item in ox.parse(data, format=fmt):
+            name = getattr(item, "graph_name", ox.DefaultGraph())
+            if isinstance(name, ox.DefaultGraph):
+                if target is None:
+                    raise QueryError(
+                        "the default graph is the merge of the named graphs and cannot be "
+                        "loaded itself: load the data into a named graph"
+                    )
+                name = target
+            out.append(ox.Quad(term(item.subject), item.predicate, term(item.object), name))
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from exc
+    return out
+
+
+def _merged(store: ox.Store, graphs: list, named: Iterable[str]) -> ox.Store:
+    """An in-memory dataset whose default graph is the RDF merge of ``graphs`` (each triple once,
+    as the protocol's dataset means it) and whose named graphs are ``named``."""
+    memory = ox.Store()
+    memory.extend(
+        ox.Quad(q.subject, q.predicate, q.object)
+        for g in graphs
+        for q in store.quads_for_pattern(None, None, None, g)
+    )
+    for name in named:
+        memory.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+    return memory
 
 
 def _unbindable(exc: RuntimeError, substitutions: Mapping[str, Term] | None) -> str | None:

@@ -31,7 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "KG_UPDATE_ENDPOINT": "",  # its update endpoint; "" = KG_ENDPOINT
     "KG_STORE_ENDPOINT": "",  # its Graph Store Protocol endpoint; "" = loads by SPARQL Update
     "KG_ENDPOINT_TIMEOUT": 0.0,  # seconds per request; 0 = KG_QUERY_TIMEOUT (else 30)
-    "KG_ENDPOINT_DATASET": "auto",  # auto | union | explicit: how the union default graph is made
+    "KG_ENDPOINT_DATASET": "auto",  # auto | default | graph: where the engine holds the merge
     # Credentials come from the environment only: never write them into the repository.
     "KG_ENDPOINT_USER": "",
     "KG_ENDPOINT_PASSWORD": "",

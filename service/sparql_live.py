@@ -290,13 +290,9 @@ def _files(paths: list[Path]) -> list[Path]:
 
 def _forget_load_time(store: GraphStore, graph: str, doc: str) -> None:
     """On a restart the file is loaded again: keep one load time (and day read), not one per
-    start."""
-    if isinstance(store, EmbeddedStore):
-        raw = store.raw
-        meta = ox.NamedNode(META_GRAPH)
-        old = [
-            *raw.quads_for_pattern(ox.NamedNode(graph), GENERATED_AT, None, meta),
-            *raw.quads_for_pattern(ox.NamedNode(doc), ACCESSED, None, meta),
-        ]
-        for quad in old:
-            raw.remove(quad)
+    start (through the store's update, so that the default graph, the merge, follows)."""
+    meta = ox.NamedNode(META_GRAPH)
+    store.update(
+        f"DELETE WHERE {{ GRAPH {meta} {{ {ox.NamedNode(graph)} {GENERATED_AT} ?time }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH {meta} {{ {ox.NamedNode(doc)} {ACCESSED} ?day }} }}"
+    )

@@ -4,7 +4,7 @@ Query by ``GET ?query=``, by ``POST`` form (``application/x-www-form-urlencoded`
 ``POST`` ``application/sparql-query``; update by ``POST`` form (``update=``) or
 ``application/sparql-update``.
 ``default-graph-uri`` / ``named-graph-uri`` (repeatable) describe the dataset: without either the
-service's dataset is used (its default graph is the union of all named graphs); with either, the
+service's dataset is used (its default graph is the merge of all named graphs); with either, the
 default graph is the merge of the ``default-graph-uri`` graphs (empty if none) and the named
 graphs are exactly the ``named-graph-uri`` graphs.
 

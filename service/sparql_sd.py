@@ -1,12 +1,13 @@
 """The SPARQL 1.1 Service Description answered by a bare ``GET /sparql``.
 
 An ``sd:Service`` with its endpoint, the languages (Query; Update when a token is configured),
-the result formats (W3C format IRIs), the features (``sd:UnionDefaultGraph``;
-``sd:BasicFederatedQuery`` when SERVICE is allowed), the default dataset with one
-``sd:namedGraph`` per named graph, and the prefixes a query may use without declaring them
-(:data:`graph.namespaces.PREDECLARED`), each an ``sh:declare`` of the service: an
-``sh:PrefixDeclaration`` with ``sh:prefix`` and ``sh:namespace`` (SHACL's vocabulary for prefix
-declarations). Content-negotiated among the RDF formats; Turtle by default.
+the result formats (W3C format IRIs), the features (``sd:UnionDefaultGraph``: the default graph
+is the RDF merge of the named graphs, as its ``rdfs:comment`` says; ``sd:BasicFederatedQuery``
+when SERVICE is allowed), the default dataset with one ``sd:namedGraph`` per named graph, and the
+prefixes a query may use without declaring them (:data:`graph.namespaces.PREDECLARED`), each an
+``sh:declare`` of the service: an ``sh:PrefixDeclaration`` with ``sh:prefix`` and
+``sh:namespace`` (SHACL's vocabulary for prefix declarations). Content-negotiated among the RDF
+formats; Turtle by default.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ from service.sparql_results import GRAPH_TYPES
 
 SD = PREFIXES["sd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+RDFS_COMMENT = ox.NamedNode(PREFIXES["rdfs"] + "comment")
+#: What the default graph is (sd:UnionDefaultGraph: "the RDF merge of all the named graphs").
+DEFAULT_GRAPH_EN = (
+    "The RDF merge of all named graphs: every triple once, however many sources state it. "
+    "GRAPH ?g names the source graphs; a default-graph-uri list is merged the same way."
+)
+DEFAULT_GRAPH_SV = (
+    "Sammanslagningen (RDF merge) av alla namngivna grafer: varje trippel en gång, hur många "
+    "källor som än anger den. GRAPH ?g namnger källgraferna; en default-graph-uri-lista slås "
+    "samman på samma sätt."
+)
 FORMATS = "http://www.w3.org/ns/formats/"
 RESULT_FORMATS = [
     "SPARQL_Results_JSON",
@@ -88,6 +100,8 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
         (dataset, RDF_TYPE, _sd("Dataset")),
         (dataset, _sd("defaultGraph"), default_graph),
         (default_graph, RDF_TYPE, _sd("Graph")),
+        (default_graph, RDFS_COMMENT, ox.Literal(DEFAULT_GRAPH_EN, language="en")),
+        (default_graph, RDFS_COMMENT, ox.Literal(DEFAULT_GRAPH_SV, language="sv")),
     ]
     for index, graph in enumerate(graphs):
         node = ox.BlankNode(f"g{index}")

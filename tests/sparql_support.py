@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.merge import resync
+
 DATA = Path(__file__).parent / "data" / "sparql"
 ACTORS = DATA / "actors.trig"
 MUNICIPALITIES = DATA / "municipalities.ttl"
@@ -36,6 +38,7 @@ def make_store(parent: Path) -> Path:
     (path / "oxigraph").mkdir(parents=True)
     store = ox.Store(str(path / "oxigraph"))
     store.bulk_load(path=str(ACTORS), format=ox.RdfFormat.TRIG)
+    store.update(resync())  # the default graph: the merge of the named graphs, as a build has it
     store.flush()
     del store
     info = {"build_id": f"fixture-{uuid.uuid4().hex[:6]}", "quads": 0}

@@ -17,6 +17,7 @@ from engines import start_oxigraph, start_virtuoso
 from rdflib.compare import isomorphic
 
 from graph.build import build_remote, load_into, sources_with
+from graph.merge import MERGE_GRAPH
 from graph.namespaces import GRAPH
 from graph.remote import STAGING, Auth, QueryTimeout, RemoteStore
 from graph.store import EmbeddedStore, QueryError, StoreError
@@ -292,17 +293,31 @@ def test_dump_gives_every_named_graph(remote, embedded):
         assert isomorphic(mine.graph(rdflib.URIRef(graph)), theirs.graph(rdflib.URIRef(graph)))
 
 
-def test_the_union_default_graph_is_found_or_made(engine, remote, embedded):
-    # Oxigraph runs with --union-default-graph; Virtuoso's default graph is the union of what the
-    # query user may read, and its own graphs are private (tests/engines.py, README).
-    assert remote._union_mode() == "union"
-    assert remote._all_graphs() == remote.named_graphs() == embedded.named_graphs()
-    listed = engine.open(dataset="explicit")  # an engine without a union default graph
-    for text in SELECTS[:3]:
-        query = PREFIXES + text
-        assert sorted(rows(listed.query(query)), key=str) == sorted(
-            rows(embedded.query(query)), key=str
-        )
+def test_the_default_graph_is_the_merge_the_build_wrote(engine, remote, embedded):
+    # Oxigraph server holds the merge in its own default graph; Virtuoso, whose default graph is
+    # the union of what the query user may read, in a graph of its own, queried as the default
+    # graph with the sources as named graphs (never listed by the service).
+    assert remote.merge == (MERGE_GRAPH if engine.name == "virtuoso" else None)
+    assert remote.named_graphs() == embedded.named_graphs()
+    assert set(remote._all_graphs()) - set(remote.named_graphs()) <= {MERGE_GRAPH}
+    total = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert rows(remote.query(total)) == rows(embedded.query(total))
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    assert sorted(rows(remote.query(per_graph)), key=str) == sorted(
+        rows(embedded.query(per_graph)), key=str
+    )
+
+
+def test_an_engine_whose_default_graph_is_the_union_is_refused(tmp_path):
+    """With --union-default-graph, Oxigraph server would count each fact once per source and
+    once more for the merge: the store says so instead of answering wrongly."""
+    union = start_oxigraph(tmp_path, free_port(), "--union-default-graph")
+    try:
+        store = union.open(read_only=False)
+        with pytest.raises(StoreError, match="union-default-graph"):
+            build_remote(store, root=PROJECT, step=quiet)
+    finally:
+        union.stop()
 
 
 def test_rebuild_keeps_other_data_and_drops_stale_project_graphs(engine, remote, embedded):

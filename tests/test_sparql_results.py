@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from graph.merge import resync
 from graph.store import EmbeddedStore, QueryError
 from service import sparql_results
 from service.sparql_results import Job, evaluate
@@ -45,6 +46,7 @@ def store():
             ox.NamedNode(f"{EX}graf"),
         )
     )
+    store.raw.update(resync())  # the default graph: the merge, as a build has it
     return store
 
 

@@ -1,0 +1,169 @@
+"""The default graph as the RDF merge of the named graphs, kept by every write.
+
+A fact stated by two sources sits in two named graphs. Queried through a *union* of the graphs it
+would be counted twice; the default graph is instead the RDF merge: every triple once, however
+many graphs state it. It is materialised — in the store's own unnamed graph (embedded store,
+Oxigraph server) or in the graph :data:`MERGE_GRAPH` (Virtuoso, whose default graph is always the
+union) — and every write keeps it: the SPARQL operations of :func:`resync` run after the write,
+in the same update request (one transaction on pyoxigraph and Oxigraph server). They compare the
+merge with the named graphs through the indexes, so the merge is right whatever the write did.
+
+The merge is derived data, so nothing writes it directly: :func:`default_graph_write` finds the
+operations of an update that would (``INSERT DATA { … }`` without ``GRAPH``, ``CLEAR DEFAULT``,
+``… TO DEFAULT``, a template without ``GRAPH`` or ``WITH`` …) and the store refuses them with a
+client error before anything runs. The scan only names the mistake; the invariant itself is the
+engine's work (:func:`resync`), so a write the scan missed could never leave the merge wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+#: Where the merge lives on an engine without an unnamed default graph of its own (Virtuoso).
+MERGE_GRAPH = "urn:x-kompetensgraf:merge"
+
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%:-]*)?|:[\w.%:-]*)
+    | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+REFUSED = (
+    "the default graph is the merge of the named graphs (every triple once) and cannot be "
+    "written itself: {what}. Name the graph to change with GRAPH, WITH or INTO "
+    "(e.g. INSERT DATA {{ GRAPH <…> {{ … }} }}, or ?graph=<…> in the Graph Store protocol; "
+    "DELETE WHERE {{ GRAPH ?g {{ … }} }} removes "
+    "from every graph), and the default graph follows"
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return [m.group() for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+
+
+def _operations(tokens: list[str]) -> list[list[str]]:
+    """The operations of an update request (split at ``;`` outside braces), prologue removed."""
+    ops, current, depth = [], [], 0
+    for tok in tokens:
+        depth += {"{": 1, "}": -1}.get(tok, 0)
+        if tok == ";" and depth == 0:
+            ops.append(current)
+            current = []
+        else:
+            current.append(tok)
+    ops.append(current)
+    out = []
+    for op in ops:
+        while op and op[0].upper() in ("PREFIX", "BASE"):
+            op = op[3:] if op[0].upper() == "PREFIX" else op[2:]
+        if op:
+            out.append(op)
+    return out
+
+
+def _groups(op: list[str]) -> list[tuple[int, int]]:
+    """(open, close) indexes of the ``{…}`` groups at depth 0 of one operation."""
+    groups, depth, start = [], 0, 0
+    for i, tok in enumerate(op):
+        if tok == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i))
+    return groups
+
+
+def _bare_triples(block: list[str]) -> bool:
+    """Does a quad template (the tokens inside its braces) state triples outside ``GRAPH``?"""
+    i = 0
+    while i < len(block):
+        tok = block[i]
+        if tok.upper() == "GRAPH":
+            depth, i = 0, i + 2  # the keyword and the graph's name
+            while i < len(block):
+                depth += {"{": 1, "}": -1}.get(block[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+        elif tok == ".":
+            i += 1
+        else:
+            return True
+    return False
+
+
+def _writes_default(op: list[str]) -> str | None:
+    words = [t.upper() for t in op]
+    head = [w for w in words[:3] if w != "SILENT"]
+    kind = head[0]
+    if kind == "LOAD":
+        return None if "INTO" in words else "LOAD without INTO GRAPH"
+    if kind in ("CLEAR", "DROP"):
+        return f"{kind} DEFAULT" if head[1:2] == ["DEFAULT"] else None
+    if kind in ("ADD", "MOVE", "COPY"):
+        if "TO" in words and words[words.index("TO") + 1] == "DEFAULT":
+            return f"{kind} … TO DEFAULT"
+        return "MOVE DEFAULT" if kind == "MOVE" and head[1:2] == ["DEFAULT"] else None
+    if kind not in ("INSERT", "DELETE", "WITH"):
+        return None  # CREATE, or not an update at all (the engine reports that)
+    groups = _groups(op)
+    if words[:2] in (["INSERT", "DATA"], ["DELETE", "DATA"], ["DELETE", "WHERE"]):
+        templates = groups[:1]
+    elif kind == "WITH":
+        templates = []  # bare triples of the templates go to the WITH graph
+    else:
+        where = next((i for i, w in enumerate(words) if w == "WHERE"), len(op))
+        templates = [g for g in groups if g[1] < where]
+    for start, end in templates:
+        if _bare_triples(op[start + 1 : end]):
+            return f"{' '.join(words[:2])} with triples outside GRAPH"
+    return None
+
+
+def default_graph_write(update: str) -> str | None:
+    """The client error for an update that writes the default graph, else ``None``."""
+    for op in _operations(_tokens(update)):
+        what = _writes_default(op)
+        if what is not None:
+            return REFUSED.format(what=what)
+    return None
+
+
+def join(update: str, operations: str) -> str:
+    """One update request: ``update``, then ``operations`` (a trailing ``;`` of its own kept)."""
+    tokens = _tokens(update)
+    if not _operations(tokens):
+        return update + "\n" + operations  # only a prologue
+    return update + ("\n" if tokens[-1] == ";" else "\n;\n") + operations
+
+
+def graph_filter(merge: str | None, hidden: Iterable[str]) -> str:
+    """A FILTER on ``?g`` that keeps the source graphs only."""
+    tests = [f"?g != {ox.NamedNode(merge)}"] if merge else []
+    tests += [f"!STRSTARTS(STR(?g), {ox.Literal(prefix)})" for prefix in hidden]
+    return f" FILTER({' && '.join(tests)})" if tests else ""
+
+
+def resync(merge: str | None = None, hidden: Iterable[str] = ()) -> str:
+    """SPARQL Update operations that make the merge equal the RDF merge of the named graphs:
+    remove what no named graph states any more, add what one states and the merge lacks.
+    ``merge`` is the graph holding it (``None``: the store's unnamed default graph); graphs whose
+    name starts with one of ``hidden`` (an engine's own, staging) are no source."""
+    sources = "GRAPH ?g { ?s ?p ?o }" + graph_filter(merge, hidden)
+    merged = f"GRAPH {ox.NamedNode(merge)} {{ ?s ?p ?o }}" if merge else "?s ?p ?o"
+    return (
+        f"DELETE {{ {merged} }} WHERE {{ {merged} FILTER NOT EXISTS {{ {sources} }} }} ;\n"
+        f"INSERT {{ {merged} }} WHERE {{ {sources} FILTER NOT EXISTS {{ {merged} }} }}"
+    )
