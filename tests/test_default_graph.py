@@ -39,6 +39,14 @@ DISTINCT_LABELS = (
     f"WHERE {{ GRAPH ?g {{ ?s <{RDFS_LABEL}> ?label }} }} }}"
 )
 REGIONS_PER_SOURCE = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?r a <{KF}Region> }} }}"
+
+
+def regions_per_source(store) -> int:
+    """How many (source graph, region) statements there are, counted from the quads themselves."""
+    region = ox.NamedNode(KF + "Region")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return sum(1 for q in store.raw.quads_for_pattern(None, rdf_type, region)
+               if q.graph_name != ox.DefaultGraph())
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 EX = "https://example.org/kg-test/defset/"
 FACT = f'<{EX}thing> <{EX}says> "Västerås"@sv'
@@ -59,7 +67,8 @@ def reference(built_store):
 # --- the built store ---------------------------------------------------------------------------
 def test_naive_counts_count_each_fact_once(reference):
     assert count(reference, REGIONS) == 21
-    assert count(reference, REGIONS_PER_SOURCE) == 38  # the regions' sources, each naming them
+    # GRAPH ?g still names every source that states a region: more statements than regions
+    assert count(reference, REGIONS_PER_SOURCE) == regions_per_source(reference) > 21
     assert count(reference, VG_MUNICIPALITIES) == 49
     assert count(reference, LABELS) == count(reference, DISTINCT_LABELS)
 
@@ -218,7 +227,7 @@ def test_the_service_counts_each_fact_once_on_every_backend(backend_server, refe
     assert number(backend_server, REGIONS) == 21
     assert number(backend_server, VG_MUNICIPALITIES) == 49
     assert number(backend_server, LABELS) == count(reference, DISTINCT_LABELS)
-    assert number(backend_server, REGIONS_PER_SOURCE) == 38
+    assert number(backend_server, REGIONS_PER_SOURCE) == regions_per_source(reference)
     rows = sparql(backend_server, GRAPHS)["results"]["bindings"]
     assert {row["g"]["value"] for row in rows} == set(reference.named_graphs())
     # a BIND in a UNION branch inside GRAPH ?g (where Virtuoso loses what keeps the merge out)
