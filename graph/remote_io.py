@@ -119,6 +119,8 @@ def as_solutions(body: bytes, ctype: str) -> QueryResult:
             body = _plain_bnodes(body)
         if fmt == ox.QueryResultsFormat.JSON and any(g.encode() in body for g in SYSTEM_GRAPHS):
             body = _without_system_graphs(body)
+        if fmt == ox.QueryResultsFormat.JSON and XSD_BOOLEAN.encode() in body:
+            body = _canonical_booleans(body)
         return ox.parse_query_results(body, format=fmt)
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"unreadable results from the SPARQL engine ({ctype}): {exc}") from exc
@@ -151,6 +153,29 @@ def without_variables(body: bytes, names: set[str]) -> bytes:
     return json.dumps(data).encode()
 
 
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: xsd:boolean's other lexical forms and their canonical ones (Virtuoso answers ``"1"``)
+_BOOLEAN = {"1": "true", "0": "false"}
+
+
+def _canonical_booleans(body: bytes) -> bytes:
+    """``"1"^^xsd:boolean`` as ``"true"`` (and ``"0"`` as ``"false"``), the canonical form the
+    embedded store and Oxigraph server give: Virtuoso stores booleans as numbers."""
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if value.get("datatype") == XSD_BOOLEAN and value.get("value") in _BOOLEAN:
+                value["value"] = _BOOLEAN[value["value"]]
+    return json.dumps(data).encode()
+
+
+def _canonical_term(term):
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN \
+            and term.value in _BOOLEAN:
+        return ox.Literal(_BOOLEAN[term.value], datatype=term.datatype)
+    return term
+
+
 def _plain_bnodes(body: bytes) -> bytes:
     """Blank node labels as N-Triples allows them (Virtuoso sends ``nodeID://b10006`` in JSON,
     ``_:b10006`` in N-Triples: both become ``b10006``)."""
@@ -174,7 +199,7 @@ def as_triples(body: bytes, ctype: str) -> ox.QueryTriples:
     memory = ox.Store()
     try:
         memory.extend(
-            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+            ox.Quad(t.subject, t.predicate, _canonical_term(t.object), ox.DefaultGraph())
             for t in ox.parse(body, format=fmt)
         )
     except (SyntaxError, ValueError) as exc:
