@@ -12,8 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from graph import queries
+from graph.backends import open_store
 from graph.namespaces import compact
-from graph.store import GraphStore, QueryError, StoreError, open_store
+from graph.store import GraphStore, QueryError, StoreError
 from graph.validate import BuildError
 
 DEFAULT_STORE = Path("var/store")
@@ -78,7 +79,7 @@ def _build_remote(args) -> int:
 
 def cmd_validate(args) -> int:
     from graph.build import load_into, sources_with, validate_sources
-    from graph.store import EmbeddedStore
+    from graph.embedded import EmbeddedStore
     from graph.validate import check_problems
 
     with err.status("Validating…") as status:

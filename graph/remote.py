@@ -41,6 +41,7 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
+from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH, default_graph_write, graph_filter, join, resync
 from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: this module's API
     GRAPH_ACCEPT,
@@ -273,8 +274,6 @@ class RemoteStore(GraphStore):
         local copy of the statements *about* blank nodes (periods, amounts, …: what the browser
         follows), fetched once per store version. Labels are the engine's own, as in every
         answer, so the node found in one answer is the node bound here."""
-        from graph.store import EmbeddedStore
-
         version = self.version
         cached = self._blank_nodes
         if cached is not None and cached[0] == version:
@@ -357,8 +356,6 @@ class RemoteStore(GraphStore):
     def _copy_of(self, default_graph: list[str], named_graphs) -> GraphStore:
         """A local copy of the graphs a dataset names, where several default graphs are merged
         (the engines give the bag of them): protocol datasets are small by nature."""
-        from graph.store import EmbeddedStore
-
         wanted = [self._name(g) for g in default_graph] + list(named_graphs or [])
         text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
         params = {"default-graph-uri": [NO_GRAPH], "named-graph-uri": wanted}

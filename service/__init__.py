@@ -15,8 +15,9 @@ from typing import Any
 
 from flask import Flask
 
+from graph.backends import open_store
 from graph.namespaces import BASE
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 
 DEFAULTS: dict[str, Any] = {
     "KG_STORE": "var/store",  # a built store directory; "" for an empty in-memory store

@@ -58,7 +58,7 @@ class Engine:
         ]
 
     def open(self, **kwargs):
-        from graph.store import open_store
+        from graph.backends import open_store
 
         return open_store(
             endpoint=self.query_url,

@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph import queries
+from graph.backends import open_store
 from graph.namespaces import compact
-from graph.store import open_store
 
 CATALOGUE = queries.load_dir("catalogue")
 LOCAL = [q for q in CATALOGUE if "SERVICE" not in queries.mask(q.text).upper()]

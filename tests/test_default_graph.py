@@ -21,9 +21,11 @@ import rdflib
 from conftest import ROOT, start_server
 from sparql_support import call, form, make_store
 
+from graph.backends import open_store
+from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH
 from graph.remote_text import graph_var_not
-from graph.store import EmbeddedStore, QueryError, open_store
+from graph.store import QueryError
 from service.sparql_live import load_files
 
 KF = "https://w3id.org/kompetensgraf/def#"
