@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph.embedded import EmbeddedStore
-from graph.remote import RemoteStore
+from graph.remote.store import RemoteStore
 from graph.store import GraphStore
 
 

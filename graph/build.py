@@ -215,7 +215,7 @@ def build_remote(
 ) -> BuildResult:
     """Validate exactly as :func:`build`, then publish every named graph into a SPARQL engine.
 
-    ``target`` is a :class:`graph.remote.RemoteStore`. The sources are parsed, SHACL-validated,
+    ``target`` is a :class:`graph.remote.store.RemoteStore`. Sources are parsed, SHACL-validated,
     loaded into an in-memory pyoxigraph store and checked with the same check queries; only then
     does :meth:`RemoteStore.publish` stage each graph in the engine and switch them in with one
     update request. Graphs outside the project's graph namespace are left alone.

@@ -63,7 +63,7 @@ def _build_remote(args) -> int:
     import os
 
     from graph.build import build_remote
-    from graph.remote import auth_from
+    from graph.remote.io import auth_from
 
     target = open_store(endpoint=args.target, update_endpoint=args.target_update,
                         store_endpoint=args.target_store, auth=auth_from(os.environ),

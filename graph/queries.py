@@ -35,8 +35,8 @@ import pyoxigraph as ox
 
 from graph import ROOT
 from graph.namespaces import PREFIXES
-from graph.remote_text import bind_values as with_values  # noqa: F401 - re-exported
-from graph.remote_text import mask, query_form
+from graph.sparql_text import bind_values as with_values  # noqa: F401 - re-exported
+from graph.sparql_text import mask, query_form
 
 QUERIES = ROOT / "queries"
 _HEADER = re.compile(r"^#\+\s*([A-Za-z_]+)\s*:\s*(.*)$")

@@ -95,7 +95,7 @@ def create_app(
 
 
 def _remote_store(config: Mapping[str, Any]) -> GraphStore:
-    from graph.remote import auth_from
+    from graph.remote.io import auth_from
 
     timeout = float(config["KG_ENDPOINT_TIMEOUT"] or config.get("KG_QUERY_TIMEOUT") or 30)
     return open_store(

@@ -69,7 +69,7 @@ class Engine:
         )
 
     def auth(self):
-        from graph.remote import Auth
+        from graph.remote.io import Auth
 
         if not self.env:
             return None

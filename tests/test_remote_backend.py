@@ -20,7 +20,8 @@ from graph.build import build_remote, load_into, sources_with
 from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH
 from graph.namespaces import GRAPH
-from graph.remote import STAGING, Auth, QueryTimeout, RemoteStore
+from graph.remote.io import Auth, QueryTimeout
+from graph.remote.store import STAGING, RemoteStore
 from graph.store import QueryError, StoreError
 from graph.validate import BuildError
 

@@ -25,7 +25,7 @@ from rdflib.compare import isomorphic
 
 from graph import queries
 from graph.backends import open_store
-from graph.remote_text import mask
+from graph.sparql_text import mask
 
 CATALOGUE = [q for q in queries.load_dir("catalogue") if "SERVICE" not in queries.mask(q.text)]
 

@@ -164,19 +164,6 @@ def bind_values(text: str, substitutions: Mapping[str, ox.NamedNode | ox.Literal
     return text
 
 
-_IS_IRI = re.compile(r"\b(isIRI|isURI)\s*\(\s*([?$][A-Za-z_][A-Za-z0-9_]*)\s*\)", re.IGNORECASE)
-
-
-def strict_is_iri(text: str) -> str:
-    """``isIRI(?v)`` → ``(isIRI(?v) && !isBlank(?v))``: Virtuoso's blank nodes are IRIs inside,
-    and its isIRI() says true for them in expressions (not in FILTER)."""
-    masked = mask(text)
-    for match in reversed(list(_IS_IRI.finditer(masked))):
-        call, var = text[match.start() : match.end()], match.group(2)
-        text = text[: match.start()] + f"({call} && !isBlank({var}))" + text[match.end() :]
-    return text
-
-
 # --- Predeclared prefixes ----------------------------------------------------------------------
 _DECLARED = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
 #: a prefixed name's prefix and colon (``kf:``, ``:``), not inside a longer name or a variable
@@ -243,49 +230,3 @@ def explain(text: str, message: str, prefixes: Mapping[str, str] | None = None) 
     expected = [t for t in tokens if t and t != "Prefix not found"]
     where = f"syntax error at line {line}, column {column}"
     return f"{where}: expected {', '.join(expected)}" if expected else where
-
-
-_GRAPH = re.compile(r"(?<![?$\w:])GRAPH\b([^{}]+)\{", re.IGNORECASE)  # masked text: IRIs blank
-
-
-_CONSTANT_BIND = re.compile(r"\bBIND\s*\(([^()]*?)\bAS\s+([?$][A-Za-z_][A-Za-z0-9_]*)\s*\)", re.I)
-
-
-def graph_var_not(text: str, graph: str) -> str:
-    """Keep ``graph`` (the merge) out of ``GRAPH`` patterns on Virtuoso when it is the default
-    graph: its ``GRAPH ?g`` then ranges over every graph, and ``GRAPH <iri>`` finds nothing.
-    ``GRAPH ?g { … }`` gets ``FILTER(?g != <graph>)`` *inside* the group (Virtuoso binds ``?g``
-    there; a filter or ``VALUES`` beside it is lost in ``UNION`` branches), with
-    ``BIND(constant AS ?v)`` inside it as ``VALUES ?v { constant }`` (a branch with such a BIND
-    loses the filter too); ``GRAPH <iri> { … }`` becomes ``GRAPH ?kfgraphN { … FILTER(?kfgraphN =
-    <iri>) }``. Virtuoso only: in SPARQL, ``?g`` is unbound inside the group."""
-    masked = mask(text)
-    edits: list[tuple[int, int, str]] = []
-    for n, match in enumerate(_GRAPH.finditer(masked)):
-        term = text[match.start(1) : match.end(1)].strip()
-        if term.startswith(("?", "$")):
-            test = f"{term} != {ox.NamedNode(graph)}"
-        else:
-            var = f"?kfgraph{n}"
-            edits.append((match.start(1), match.end(1), f" {var} "))
-            test = f"{var} = {term}"
-        depth = 0
-        for k in range(match.end() - 1, len(masked)):
-            depth += {"{": 1, "}": -1}.get(masked[k], 0)
-            if depth == 0:
-                edits.append((k, k, f" FILTER({test}) "))
-                edits += _constant_binds(text, masked, match.end(), k)
-                break
-    for start, end, new in sorted(set(edits), key=lambda e: e[0], reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
-
-
-def _constant_binds(text: str, masked: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    edits = []
-    for bind in _CONSTANT_BIND.finditer(masked, start, end):
-        shape = masked[bind.start(1) : bind.end(1)].strip()
-        term = text[bind.start(1) : bind.end(1)].strip()
-        if term and not any(c.isspace() or c in "?$" for c in shape):
-            edits.append((bind.start(), bind.end(), f"VALUES {bind.group(2)} {{ {term} }}"))
-    return edits

@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import re
 import threading
 import time
 import urllib.error
@@ -43,51 +42,42 @@ from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
 from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH, default_graph_write, graph_filter, join, resync
-from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: this module's API
+from graph.remote.io import (
     GRAPH_ACCEPT,
-    SYSTEM_GRAPHS,
-    TIME_LIMIT,
     Auth,
     Client,
     DigestAuth,
     QueryTimeout,
     as_solutions,
     as_triples,
-    auth_from,
     by_graph,
     close_responses,
     engine_message,
     without_variables,
 )
-from graph.remote_text import (
+from graph.remote.virtuoso import (
+    GRAPH_VARS,
+    TIME_LIMIT,
+    VIRTUOSO_SYSTEM_GRAPHS,
+    graph_var_not,
+    strict_is_iri,
+)
+from graph.sparql_text import (
     UPDATE_WORDS,
     bind_values,
     first_keyword,
-    graph_var_not,
     has_own_dataset,
     query_form,
-    strict_is_iri,
     with_prefixes,
 )
 from graph.store import GraphStore, QueryError, QueryResult, StoreError
 
 log = logging.getLogger("kompetensgraf.remote")
 
-#: Graphs an engine keeps for itself (Virtuoso's schemas, LDP, service description, DAV).
-VIRTUOSO_SYSTEM_GRAPHS = (
-    "http://www.openlinksw.com/",
-    "http://www.w3.org/ns/ldp#",
-    "http://localhost:8890/sparql",
-    "http://localhost:8890/DAV",
-    "urn:activitystreams-owl:map",
-    "urn:core:services:sparql",
-)
 #: Where ``build --target`` stages graphs before it publishes them (never shown to users).
 STAGING = "urn:x-kompetensgraf:staging:"
 #: Stands for "no graph" in a dataset, since an empty parameter list means "the engine's default".
 NO_GRAPH = "urn:x-kompetensgraf:no-graph"
-#: The variables graph_var_not gives constant GRAPH patterns on Virtuoso.
-_GRAPH_VARS = re.compile(r"[?$](kfgraph\d+)\b")
 #: At most this many statements about blank nodes are copied to answer a blank-node binding.
 BLANK_NODE_LIMIT = 200_000
 
@@ -215,7 +205,7 @@ class RemoteStore(GraphStore):
             text = strict_is_iri(text)
             if params.get("default-graph-uri") == [MERGE_GRAPH]:
                 rewritten = graph_var_not(text, MERGE_GRAPH)
-                added = set(_GRAPH_VARS.findall(rewritten)) - set(_GRAPH_VARS.findall(text))
+                added = set(GRAPH_VARS.findall(rewritten)) - set(GRAPH_VARS.findall(text))
                 text = rewritten
         if params and self.engine.lower().startswith("virtuoso"):
             # Virtuoso echoes each dataset parameter as a response header, and over 100 headers
