@@ -10,7 +10,8 @@ pyoxigraph's own types, so callers cannot tell the backends apart:
   into a small in-memory pyoxigraph store and read back with ``CONSTRUCT`` — a real
   ``QueryTriples`` (iteration and ``serialize(output, format)``), as a set of triples.
 
-Engine differences handled here (see the README, "Running on an existing SPARQL engine"):
+Engine differences handled here, with Virtuoso's rewrites in :mod:`graph.remote.virtuoso` (see the
+README, "Running on an existing SPARQL engine"):
 
 * the default graph, the merge of the named graphs (:mod:`graph.merge`): Oxigraph server holds
   it in its own default graph (run without ``--union-default-graph``: checked once), Virtuoso,
@@ -42,6 +43,7 @@ from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
 from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH, default_graph_write, graph_filter, join, resync
+from graph.remote import virtuoso
 from graph.remote.io import (
     GRAPH_ACCEPT,
     Auth,
@@ -54,13 +56,6 @@ from graph.remote.io import (
     close_responses,
     engine_message,
     without_variables,
-)
-from graph.remote.virtuoso import (
-    GRAPH_VARS,
-    TIME_LIMIT,
-    VIRTUOSO_SYSTEM_GRAPHS,
-    graph_var_not,
-    strict_is_iri,
 )
 from graph.sparql_text import (
     UPDATE_WORDS,
@@ -95,7 +90,7 @@ class RemoteStore(GraphStore):
         auth: Auth | None = None,
         timeout: float = 30.0,
         dataset: str = "auto",
-        hidden_graphs: Iterable[str] = VIRTUOSO_SYSTEM_GRAPHS,
+        hidden_graphs: Iterable[str] = virtuoso.SYSTEM_GRAPH_PREFIXES,
         version_ttl: float = 5.0,
         read_only: bool = False,
     ):
@@ -156,11 +151,9 @@ class RemoteStore(GraphStore):
             raise error from exc
         headers = response.headers
         self.engine = self.engine or headers.get("Server", "")
-        state = headers.get("X-SQL-State", "")
-        if state.startswith("S1T"):  # Virtuoso's "anytime" answer: partial, cut at its timeout
-            raise QueryTimeout(
-                f"the engine stopped at its time limit: {headers.get('X-SQL-Message', state)}"
-            )
+        partial = virtuoso.partial_answer(headers)
+        if partial is not None:
+            raise QueryTimeout(f"the engine stopped at its time limit: {partial}")
         return body, headers.get_content_type()
 
     def _error_for(self, exc: OSError, endpoint: str) -> StoreError | QueryError:
@@ -169,7 +162,7 @@ class RemoteStore(GraphStore):
             message = engine_message(exc)
             if exc.code == 400:
                 return QueryError(message)
-            if TIME_LIMIT.search(message):  # Virtuoso: cost estimate or run time over its limit
+            if virtuoso.TIME_LIMIT.search(message):  # cost estimate or run time over its limit
                 return QueryTimeout(f"the engine refused or stopped the query: {message}")
             return StoreError(f"the SPARQL engine answered {exc.code}: {message}")
         if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
@@ -194,35 +187,24 @@ class RemoteStore(GraphStore):
     def is_virtuoso(self) -> bool:
         if not self.engine:
             self._select("ASK {}", dataset=False)
-        return self.engine.lower().startswith("virtuoso")
+        return virtuoso.is_engine(self.engine)
 
     def _raw_query(
         self, text: str, accept: str, params: Mapping[str, list[str]], form: str = ""
     ) -> tuple[bytes, str]:
         form = form or query_form(text)
         added: set[str] = set()
-        if self.engine.lower().startswith("virtuoso"):
-            text = strict_is_iri(text)
-            if params.get("default-graph-uri") == [MERGE_GRAPH]:
-                rewritten = graph_var_not(text, MERGE_GRAPH)
-                added = set(GRAPH_VARS.findall(rewritten)) - set(GRAPH_VARS.findall(text))
-                text = rewritten
-        if params and self.engine.lower().startswith("virtuoso"):
-            # Virtuoso echoes each dataset parameter as a response header, and over 100 headers
-            # break HTTP clients: the same dataset as Virtuoso's own pragmas.
-            pragmas = [
-                f"define input:{key} {ox.NamedNode(iri)}\n"
-                for key, iris in params.items()
-                for iri in iris
-            ]
-            text, params = "".join(pragmas) + text, {}
+        on_virtuoso = virtuoso.is_engine(self.engine)
+        if on_virtuoso:  # the dataset goes in the query text, as its pragmas
+            text, added = virtuoso.rewrite(text, params)
+            params = {}
         sw = self._wrapper(self.query_url, text, form, accept)
         for uri in params.get("default-graph-uri", []):
             sw.addDefaultGraph(uri)
         for uri in params.get("named-graph-uri", []):
             sw.addNamedGraph(uri)
-        if self.engine.lower().startswith("virtuoso"):
-            sw.addParameter("timeout", str(int(self._limit() * 1000)))  # ms, engine side
+        if on_virtuoso:
+            sw.addParameter(*virtuoso.time_limit(self._limit()))
         body, ctype = self._send(sw)
         if added and form == "SELECT":  # a SELECT * would show the graph variables we added
             body = without_variables(body, added)
@@ -249,9 +231,9 @@ class RemoteStore(GraphStore):
             )
         text = bind_values(with_prefixes(sparql, prefixes), substitutions or {})
         form = query_form(text)
-        virtuoso = self.is_virtuoso  # known before the first query: it gets the timeout parameter
-        if form == "DESCRIBE" and virtuoso:
-            text = 'define sql:describe-mode "CBD"\n' + text
+        on_virtuoso = self.is_virtuoso  # known before the first query: it gets the time limit
+        if form == "DESCRIBE" and on_virtuoso:
+            text = virtuoso.DESCRIBE_CBD + text
         params = self._dataset(text, default_graph, named_graphs)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body, ctype = self._raw_query(text, GRAPH_ACCEPT, params, form)
@@ -417,12 +399,8 @@ class RemoteStore(GraphStore):
     def _all_graphs(self) -> list[str]:
         def fetch() -> list[str]:
             # SPARQL's own way, GRAPH ?g {}, also lists empty graphs and uses Oxigraph's graph
-            # index; Virtuoso answers it with one row, and DISTINCT ?g over all quads takes it
-            # seconds, while GROUP BY ?g is instant.
-            if self.is_virtuoso:
-                text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-            else:
-                text = "SELECT ?g WHERE { GRAPH ?g { } }"
+            # index; not on Virtuoso.
+            text = virtuoso.GRAPH_LIST if self.is_virtuoso else "SELECT ?g WHERE { GRAPH ?g { } }"
             return sorted({row["g"].value for row in self._select(text, False)})
 
         return self._cached("graphs", fetch)

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
+from graph.merge import MERGE_GRAPH
 from graph.sparql_text import mask
 
-#: Graphs an engine keeps for itself (Virtuoso's schemas, LDP, service description, DAV).
-VIRTUOSO_SYSTEM_GRAPHS = (
+#: Graphs an engine keeps for itself (Virtuoso's schemas, LDP, service description, DAV): the
+#: prefixes of their names, hidden from every graph list by default.
+SYSTEM_GRAPH_PREFIXES = (
     "http://www.openlinksw.com/",
     "http://www.w3.org/ns/ldp#",
     "http://localhost:8890/sparql",
@@ -37,6 +40,47 @@ SYSTEM_GRAPHS = frozenset(
         "http://localhost:8890/DAV/",
     }
 )
+
+#: DESCRIBE as the concise bounded description, as Oxigraph gives it.
+DESCRIBE_CBD = 'define sql:describe-mode "CBD"\n'
+#: The graph list: ``GRAPH ?g {}`` gets one row from Virtuoso, and ``DISTINCT ?g`` over all quads
+#: takes it seconds, while ``GROUP BY ?g`` is instant.
+GRAPH_LIST = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def is_engine(server: str) -> bool:
+    """Whether an engine's ``Server`` header names Virtuoso."""
+    return server.lower().startswith("virtuoso")
+
+
+def rewrite(text: str, params: Mapping[str, list[str]]) -> tuple[str, set[str]]:
+    """The query as Virtuoso is sent it, with the dataset ``params`` (the protocol's
+    ``default-graph-uri`` / ``named-graph-uri``) as its own pragmas, and the variables the rewrite
+    added (to take out of a ``SELECT *`` answer)."""
+    added: set[str] = set()
+    text = strict_is_iri(text)
+    if params.get("default-graph-uri") == [MERGE_GRAPH]:
+        rewritten = graph_var_not(text, MERGE_GRAPH)
+        added = set(GRAPH_VARS.findall(rewritten)) - set(GRAPH_VARS.findall(text))
+        text = rewritten
+    # Virtuoso echoes each dataset parameter as a response header, and over 100 headers break
+    # HTTP clients: the same dataset as Virtuoso's own pragmas.
+    pragmas = [
+        f"define input:{key} {ox.NamedNode(iri)}\n" for key, iris in params.items() for iri in iris
+    ]
+    return "".join(pragmas) + text, added
+
+
+def time_limit(seconds: float) -> tuple[str, str]:
+    """The request parameter that gives the engine itself the time limit (in milliseconds)."""
+    return "timeout", str(int(seconds * 1000))
+
+
+def partial_answer(headers: Mapping[str, str]) -> str | None:
+    """Why the answer is partial, when Virtuoso's "anytime" answer was cut at its time limit."""
+    state = headers.get("X-SQL-State", "")
+    return headers.get("X-SQL-Message", state) if state.startswith("S1T") else None
+
 
 #: The variables graph_var_not gives constant GRAPH patterns on Virtuoso.
 GRAPH_VARS = re.compile(r"[?$](kfgraph\d+)\b")
@@ -161,4 +205,5 @@ def plain_bnodes(body: bytes) -> bytes:
 
 
 _BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+#: Virtuoso's refusal on its cost estimate, or its stop at the run time limit.
 TIME_LIMIT = re.compile(r"\bS1T00\b|estimated execution time .* exceeds the limit", re.I)
