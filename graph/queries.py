@@ -29,6 +29,7 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -220,9 +221,15 @@ def load_dir(folder: str) -> list[QueryFile]:
     return [load(p) for p in sorted((QUERIES / folder).glob("*.rq"))]
 
 
+@cache
+def text(folder: str, name: str) -> str:
+    """The text of ``queries/<folder>/<name>.rq``, read once: the queries the code runs itself."""
+    return (QUERIES / folder / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def internal(name: str) -> str:
     """The text of ``queries/internal/<name>.rq``."""
-    return (QUERIES / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+    return text("internal", name)
 
 
 def header_problems(qf: QueryFile) -> list[str]:
