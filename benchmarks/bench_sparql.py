@@ -45,8 +45,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from graph.backends import open_store  # noqa: E402
 from graph.queries import load as load_query  # noqa: E402
-from graph.store import open_store  # noqa: E402
 
 QUERIES = Path(__file__).parent / "queries"
 BIN = Path(sys.executable).parent
@@ -208,7 +208,7 @@ def bench_store(path: Path) -> Path:
     """The project's sources in a store of the build's layout. Measurement only: it skips the
     build's validation, so that a benchmark can run while the data is being edited."""
     from graph.build import load_into, sources_with
-    from graph.store import DB_DIR, EmbeddedStore
+    from graph.embedded import DB_DIR, EmbeddedStore
 
     (path / DB_DIR).mkdir(parents=True)
     store = EmbeddedStore(path, read_only=False)

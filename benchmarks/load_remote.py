@@ -37,8 +37,8 @@ sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 from bench_sparql import Run, bench_store, drive, free_port, requests_for, stop, table, wait_for  # noqa: E402
 from engines import start_oxigraph  # noqa: E402
 
+from graph.backends import open_store  # noqa: E402
 from graph.namespaces import GRAPH  # noqa: E402
-from graph.store import open_store  # noqa: E402
 
 
 def fill(engine, store_path: Path) -> int:

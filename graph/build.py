@@ -20,9 +20,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import ROOT
+from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.merge import resync
 from graph.namespaces import GRAPH, META_GRAPH, PREFIXES, SOURCE
-from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.terms import KF
 from graph.validate import (
     BuildError,
@@ -189,7 +189,7 @@ def publish(store_path: Path, build_dir: Path) -> None:
 
 def prune(builds: Path, keep: Path) -> None:
     """Remove all but the newest :data:`KEEP_BUILDS` builds besides ``keep`` — except those that
-    a process still reads (a server, a query worker: they hold a :func:`graph.store.lease`)."""
+    a process still reads (a server, a query worker: they hold a :func:`graph.embedded.lease`)."""
     finished = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.startswith("."))
     old = [p for p in finished if p != keep][:-KEEP_BUILDS] if len(finished) > KEEP_BUILDS else []
     for path in old:
@@ -215,7 +215,7 @@ def build_remote(
 ) -> BuildResult:
     """Validate exactly as :func:`build`, then publish every named graph into a SPARQL engine.
 
-    ``target`` is a :class:`graph.remote.RemoteStore`. The sources are parsed, SHACL-validated,
+    ``target`` is a :class:`graph.remote.store.RemoteStore`. Sources are parsed, SHACL-validated,
     loaded into an in-memory pyoxigraph store and checked with the same check queries; only then
     does :meth:`RemoteStore.publish` stage each graph in the engine and switch them in with one
     update request. Graphs outside the project's graph namespace are left alone.

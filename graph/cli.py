@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -12,9 +13,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from graph import queries
+from graph.backends import open_store
+from graph.build import build, build_remote, load_into, sources_with, validate_sources
+from graph.embedded import EmbeddedStore
 from graph.namespaces import compact
-from graph.store import GraphStore, QueryError, StoreError, open_store
-from graph.validate import BuildError
+from graph.remote.io import auth_from
+from graph.scb import ScbFormatError, import_scb_to_trig
+from graph.store import GraphStore, QueryError, StoreError
+from graph.validate import BuildError, check_problems
 
 DEFAULT_STORE = Path("var/store")
 
@@ -45,8 +51,6 @@ def _step(status):
 
 
 def cmd_build(args) -> int:
-    from graph.build import build
-
     if args.target:
         return _build_remote(args)
     with err.status("Building the graph…") as status:
@@ -59,11 +63,6 @@ def cmd_build(args) -> int:
 
 
 def _build_remote(args) -> int:
-    import os
-
-    from graph.build import build_remote
-    from graph.remote import auth_from
-
     target = open_store(endpoint=args.target, update_endpoint=args.target_update,
                         store_endpoint=args.target_store, auth=auth_from(os.environ),
                         read_only=False, timeout=args.target_timeout)
@@ -77,10 +76,6 @@ def _build_remote(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from graph.build import load_into, sources_with, validate_sources
-    from graph.store import EmbeddedStore
-    from graph.validate import check_problems
-
     with err.status("Validating…") as status:
         step = _step(status)
         sources = sources_with(args.load)
@@ -193,8 +188,6 @@ def cmd_stats(args) -> int:
 
 
 def cmd_import_scb(args) -> int:
-    from graph.scb import ScbFormatError, import_scb_to_trig
-
     try:
         text = import_scb_to_trig(args.file, args.output)
     except ScbFormatError as exc:
@@ -273,7 +266,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args) -> int:
-    from service.server import serve
+    from service.server import serve  # the web layer, only to serve: graph never imports it
 
     config = {"KG_STORE": str(args.store), "KG_LOAD": [str(p) for p in args.load]}
     for option, key in (("timeout", "KG_QUERY_TIMEOUT"), ("workers", "KG_WORKERS"),

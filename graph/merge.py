@@ -17,25 +17,14 @@ engine's work (:func:`resync`), so a write the scan missed could never leave the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from graph.sparql_text import tokens
+
 #: Where the merge lives on an engine without an unnamed default graph of its own (Virtuoso).
 MERGE_GRAPH = "urn:x-kompetensgraf:merge"
-
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%:-]*)?|:[\w.%:-]*)
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 
 REFUSED = (
     "the default graph is the merge of the named graphs (every triple once) and cannot be "
@@ -44,10 +33,6 @@ REFUSED = (
     "DELETE WHERE {{ GRAPH ?g {{ … }} }} removes "
     "from every graph), and the default graph follows"
 )
-
-
-def _tokens(text: str) -> list[str]:
-    return [m.group() for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
 
 
 def _operations(tokens: list[str]) -> list[list[str]]:
@@ -134,7 +119,7 @@ def _writes_default(op: list[str]) -> str | None:
 
 def default_graph_write(update: str) -> str | None:
     """The client error for an update that writes the default graph, else ``None``."""
-    for op in _operations(_tokens(update)):
+    for op in _operations(tokens(update)):
         what = _writes_default(op)
         if what is not None:
             return REFUSED.format(what=what)
@@ -143,10 +128,10 @@ def default_graph_write(update: str) -> str | None:
 
 def join(update: str, operations: str) -> str:
     """One update request: ``update``, then ``operations`` (a trailing ``;`` of its own kept)."""
-    tokens = _tokens(update)
-    if not _operations(tokens):
+    found = tokens(update)
+    if not _operations(found):
         return update + "\n" + operations  # only a prologue
-    return update + ("\n" if tokens[-1] == ";" else "\n;\n") + operations
+    return update + ("\n" if found[-1] == ";" else "\n;\n") + operations
 
 
 def graph_filter(merge: str | None, hidden: Iterable[str]) -> str:

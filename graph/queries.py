@@ -17,9 +17,9 @@ type ``iri``, ``string``, ``date`` or ``integer``), ``tags`` (comma-separated) a
 Values reach a query only through ``substitutions`` (pyoxigraph) — never by string formatting.
 A parameter is a variable of the query body that the substitution binds; :func:`Param.convert`
 checks a raw value and turns it into a pyoxigraph term (an invalid value raises
-:class:`ParamError`, a client error). :func:`with_values` (the remote backend's
-``bind_values``) writes the same bindings as a ``VALUES`` block opening the WHERE group — what the
-copyable snippet shows, never how the catalogue itself executes.
+:class:`ParamError`, a client error). :func:`graph.sparql_text.bind_values` writes the same
+bindings as a ``VALUES`` block opening the WHERE group — what the copyable snippet shows, never how
+the catalogue itself executes.
 """
 
 from __future__ import annotations
@@ -29,19 +29,17 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph import ROOT
 from graph.namespaces import PREFIXES
-from graph.remote_text import bind_values as with_values  # noqa: F401 - re-exported
-from graph.remote_text import mask, query_form
+from graph.sparql_text import mask, query_form, undeclared_prefixes
 
 QUERIES = ROOT / "queries"
 _HEADER = re.compile(r"^#\+\s*([A-Za-z_]+)\s*:\s*(.*)$")
-_PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w-]*)?:", re.IGNORECASE | re.MULTILINE)
-_PREFIX_USE = re.compile(r"(?<![\w<\"'#/.:])([A-Za-z][\w-]*):(?=[A-Za-z0-9_])")
 
 Term = ox.NamedNode | ox.Literal
 PARAM_TYPES = ("iri", "string", "date", "integer")
@@ -223,35 +221,15 @@ def load_dir(folder: str) -> list[QueryFile]:
     return [load(p) for p in sorted((QUERIES / folder).glob("*.rq"))]
 
 
+@cache
+def text(folder: str, name: str) -> str:
+    """The text of ``queries/<folder>/<name>.rq``, read once: the queries the code runs itself."""
+    return (QUERIES / folder / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def internal(name: str) -> str:
     """The text of ``queries/internal/<name>.rq``."""
-    return (QUERIES / "internal" / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def undeclared_prefixes(text: str) -> set[str]:
-    """Prefixes a query uses without declaring them (comments and strings ignored)."""
-    body = "\n".join(_strip_line(line) for line in text.splitlines())
-    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(body)}
-    used = {m.group(1) for m in _PREFIX_USE.finditer(body)}
-    return used - declared - {"http", "https", "urn", "mailto"}
-
-
-def _strip_line(line: str) -> str:
-    line = re.sub(r"<[^>\s]*>", "<>", line)  # IRIs may hold '#'
-    out, quote = [], None
-    for ch in line:
-        if quote:
-            if ch == quote:
-                quote = None
-            continue
-        if ch in "\"'":
-            quote = ch
-            continue
-        if ch == "#":
-            break
-        out.append(ch)
-    return "".join(out)
-
+    return text("internal", name)
 
 
 def header_problems(qf: QueryFile) -> list[str]:

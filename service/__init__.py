@@ -15,8 +15,9 @@ from typing import Any
 
 from flask import Flask
 
+from graph.backends import open_store
 from graph.namespaces import BASE
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 
 DEFAULTS: dict[str, Any] = {
     "KG_STORE": "var/store",  # a built store directory; "" for an empty in-memory store
@@ -94,7 +95,7 @@ def create_app(
 
 
 def _remote_store(config: Mapping[str, Any]) -> GraphStore:
-    from graph.remote import auth_from
+    from graph.remote.io import auth_from
 
     timeout = float(config["KG_ENDPOINT_TIMEOUT"] or config.get("KG_QUERY_TIMEOUT") or 30)
     return open_store(

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
 from graph import queries
+from graph.sparql_text import bind_values
 from graph.store import QueryError, StoreError
 from service import get_store
 from service.browse.catalog import get_catalog
@@ -187,7 +188,7 @@ def _page_data(qf, raw: dict, bindings: dict, answer: Answer | None, lang: str) 
         params.append(entry)
     given = {k: v for k, v in raw.items() if v}
     suffix = ("?" + urlencode(given)) if given else ""
-    sparql = queries.with_values(qf.text, bindings)
+    sparql = bind_values(qf.text, bindings)
     endpoint = request.url_root.rstrip("/") + "/sparql"
     data = {
         "query": {**describe(qf), "text": qf.text, "title": _pick(qf, "summary", lang),

@@ -29,8 +29,8 @@ from importlib.metadata import version as package_version
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
+from graph import queries
 from graph.namespaces import PREFIXES
-from graph.queries import QUERIES, load
 from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.data import sort_key
 from service.browse.i18n import build_of, current_lang, license_info
@@ -97,10 +97,6 @@ def release() -> dict[str, str]:
             "built": str(info.get("built_at") or "")[:10]}
 
 
-def _citation_query() -> str:
-    return load(QUERIES / "quality" / "citation-fields.rq").text
-
-
 def fields_of(rows: list[dict], cat: Catalog, lang: str) -> dict[str, list[str]]:
     """A document's rows (``property``, ``value``) as citation fields, in :data:`FIELDS` order.
     IRIs of things in the graph are given by their (Swedish, else any) name."""
@@ -150,7 +146,8 @@ def all_documents(rows: list[dict], cat: Catalog, lang: str) -> dict[str, dict[s
 
 def document(store, cat: Catalog, iri: str, lang: str) -> Citation | None:
     """The citation of one source document (``None`` when ``iri`` is not one)."""
-    rows = store.select(_citation_query(), substitutions={"doc": ox.NamedNode(iri)})
+    text = queries.text("quality", "citation-fields")
+    rows = store.select(text, substitutions={"doc": ox.NamedNode(iri)})
     if not rows:
         return None
     found = fields_of(rows, cat, lang)
@@ -198,7 +195,8 @@ def dataset(lang: str, iri: str | None = None) -> Citation:
 def entity(store, cat: Catalog, iri: str, lang: str) -> tuple[Citation, list[Citation]]:
     """An entity: the dataset cited at the entity's IRI, naming its source documents; and the
     citations of those documents."""
-    rows = store.select(_query("entity-sources"), substitutions={"thing": ox.NamedNode(iri)})
+    text = queries.text("cite", "entity-sources")
+    rows = store.select(text, substitutions={"thing": ox.NamedNode(iri)})
     docs = [d for d in (document(store, cat, r["doc"].value, lang) for r in rows) if d]
     base = dataset(lang, iri)
     cited = Citation(
@@ -207,10 +205,6 @@ def entity(store, cat: Catalog, iri: str, lang: str) -> tuple[Citation, list[Cit
            "sources": [d.title for d in docs]},
     )
     return cited, docs
-
-
-def _query(name: str) -> str:
-    return load(QUERIES / "cite" / f"{name}.rq").text
 
 
 # --------------------------------------------------------------------------- the formats

@@ -1,9 +1,9 @@
 """The dataset description and the downloads: ``/.well-known/void``, ``/dataset``, ``/data/…``.
 
 ``/dataset`` and ``/.well-known/void`` answer the same VoID + DCAT description (built by
-:func:`graph.dataset.describe` from the live store) as Turtle, JSON-LD, RDF/XML, N-Triples or an
+:func:`graph.void.describe` from the live store) as Turtle, JSON-LD, RDF/XML, N-Triples or an
 HTML page. ``/data/`` lists the dumps; ``/data/kompetensgraf.{trig,nq,ttl,jsonld}`` sends them from
-the on-disk cache (:class:`graph.dataset.DumpCache`), written again whenever the store version
+the on-disk cache (:class:`graph.dumps.DumpCache`), written again whenever the store version
 changes, with ``ETag`` (the store version), ``Last-Modified`` and ``Content-Disposition``.
 """
 
@@ -15,9 +15,10 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file
 
-from graph.dataset import DUMP_FORMATS, VCARD, DumpCache, Dumps, counts, describe
+from graph.dumps import DUMP_FORMATS, DumpCache, Dumps
 from graph.namespaces import PREFIXES, compact
 from graph.store import StoreError
+from graph.void import VCARD, counts, describe
 from service.errors import error_response, server_error
 from service.negotiation import from_format, negotiate
 

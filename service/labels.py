@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from flask import Flask, current_app
 
+from graph import queries
 from graph.namespaces import compact
-from graph.queries import QUERIES, load
 from service.browse.catalog import Catalog
 
 if TYPE_CHECKING:  # the catalogue's answer type, for hints only (catalogue_data imports pages)
@@ -57,7 +57,7 @@ def inferred(app: Flask | None = None) -> Inferred:
             found = app.extensions.get("kg_inferred")
             if found is None or found.version != store.version:
                 found = Inferred(store.version)
-                text = load(QUERIES / "quality" / "inferred.rq").text
+                text = queries.text("quality", "inferred")
                 for row in store.select(text):
                     found.graphs.add(row["graph"].value)
                     if "subject" in row:

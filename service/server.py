@@ -170,7 +170,7 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
 def _derive(config: dict[str, Any]) -> Path | None:
     """``--load`` on an on-disk store: load the files ONCE, here in the master, into a derived
     store; the workers open it read-only. Returns the directory to remove at the end."""
-    from graph.store import open_store
+    from graph.backends import open_store
     from service.dataset import _default_dump_dir
     from service.sparql import SETTINGS
     from service.sparql_live import prepare

@@ -21,6 +21,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import PREDECLARED
+from graph.sparql_text import scan
 from graph.store import QueryError, StoreError
 from service import _from_environment, get_store
 from service.cache import AnswerCache
@@ -40,7 +41,6 @@ from service.sparql_live import Dataset, prepare
 from service.sparql_process import parse_size
 from service.sparql_protocol import ProtocolError, SparqlRequest, parse_request
 from service.sparql_results import GRAPH_TYPES, OFFERS, RESULT_TYPES, Answer, Job
-from service.sparql_scan import scan
 
 SETTINGS: dict[str, Any] = {
     "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it

@@ -11,7 +11,7 @@
 - :class:`InlineEngine` — any other :class:`~graph.store.GraphStore` (in-memory, or a remote
   SPARQL endpoint): the query runs in the request thread through the store's own ``query``;
   for a remote store the work runs in the remote engine and the timeout is its HTTP timeout.
-  A new backend in :mod:`graph.store` needs nothing here.
+  A new backend in :mod:`graph.backends` needs nothing here.
 """
 
 from __future__ import annotations

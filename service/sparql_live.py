@@ -36,8 +36,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.build import user_graph, user_provenance, user_source
+from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.namespaces import META_GRAPH, PREFIXES
-from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore, GraphStore, QueryError, StoreError
+from graph.store import GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
 from service.sparql_process import QueryTimeout, WorkerFailed
 from service.sparql_worker import apply_write, snapshot

@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from graph.namespaces import PREDECLARED, PREFIXES
-from graph.remote_text import explain
+from graph.sparql_text import explain
 from graph.store import GraphStore, QueryError, StoreError, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

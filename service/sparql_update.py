@@ -18,13 +18,13 @@ import hmac
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 
+from graph.sparql_text import with_using
 from graph.store import QueryError, StoreError
 from graph.validate import dtd_refusal
 from service.errors import error_response, server_error
 from service.sparql_gate import refusal
 from service.sparql_process import QueryTimeout
 from service.sparql_protocol import SparqlRequest
-from service.sparql_scan import with_using
 
 bp = Blueprint("sparql_store", __name__)
 

@@ -39,7 +39,8 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore, GraphStore, QueryError, StoreError
+from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
+from graph.store import GraphStore, QueryError, StoreError
 from service.sparql_results import Answer, Job, apply_update, evaluate
 
 #: bodies up to this size travel inside the answer tuple; larger ones as raw bytes after it

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.store import EmbeddedStore
+from graph.embedded import EmbeddedStore
 from service import create_app
 
 MINI = Path(__file__).parent / "data" / "browse" / "mini.trig"

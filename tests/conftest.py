@@ -107,7 +107,7 @@ def embedded_server(built_store, tmp_path_factory) -> Iterator[Server]:
     yield from _serve("embedded", None, built_store, tmp_path_factory)
 
 
-# The same service in front of real SPARQL engines (graph/remote.py, tests/engines.py) ---------
+# The same service in front of real SPARQL engines (graph/remote/, tests/engines.py) ---------
 BACKENDS = ["embedded", "oxigraph", "virtuoso"]
 
 

@@ -58,7 +58,7 @@ class Engine:
         ]
 
     def open(self, **kwargs):
-        from graph.store import open_store
+        from graph.backends import open_store
 
         return open_store(
             endpoint=self.query_url,
@@ -69,7 +69,7 @@ class Engine:
         )
 
     def auth(self):
-        from graph.remote import Auth
+        from graph.remote.io import Auth
 
         if not self.env:
             return None

@@ -19,7 +19,7 @@ from conftest import start_server
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from graph.store import open_store
+from graph.backends import open_store
 
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 LABELS_WITH_O = (

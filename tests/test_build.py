@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from graph.backends import open_store
 from graph.build import build
 from graph.namespaces import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH
-from graph.store import open_store
 from graph.validate import BuildError, project_sources
 
 ROOT = Path(__file__).resolve().parent.parent

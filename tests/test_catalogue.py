@@ -15,8 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph import queries
+from graph.backends import open_store
 from graph.namespaces import compact
-from graph.store import open_store
+from graph.sparql_text import bind_values, undeclared_prefixes
 
 CATALOGUE = queries.load_dir("catalogue")
 LOCAL = [q for q in CATALOGUE if "SERVICE" not in queries.mask(q.text).upper()]
@@ -66,7 +67,7 @@ def col(rows, name: str) -> set[str]:
 @pytest.mark.parametrize("qf", CATALOGUE, ids=[q.name for q in CATALOGUE])
 def test_every_file_has_a_valid_header_and_declares_its_prefixes(qf):
     assert queries.header_problems(qf) == []
-    assert queries.undeclared_prefixes(qf.text) == set()
+    assert undeclared_prefixes(qf.text) == set()
     assert qf.summary and qf.summary_sv and qf.description and qf.description_sv and qf.tags
     for param in qf.params:  # the default converts, and the query projects the parameter
         assert param.type in queries.PARAM_TYPES
@@ -95,7 +96,7 @@ def test_snippet_text_binds_the_same_values_as_the_substitutions(store):
     qf = queries.load(queries.QUERIES / "catalogue" / "valid-on-date.rq")
     bindings = qf.bind({"date": "2021-06-01"})
     direct = store.select(qf.text, substitutions=bindings)
-    inline = store.select(queries.with_values(qf.text, bindings))
+    inline = store.select(bind_values(qf.text, bindings))
     assert sorted(map(sorted_items, direct)) == sorted(map(sorted_items, inline))
 
 

@@ -26,7 +26,8 @@ from sparql_support import EX, call, make_store
 from werkzeug.serving import make_server
 
 from graph import queries
-from graph.store import EmbeddedStore, QueryError
+from graph.embedded import EmbeddedStore
+from graph.store import QueryError
 from service import create_app
 
 FIXTURES = Path(__file__).parent / "data" / "catalogue-guards"

@@ -31,8 +31,8 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 
+from graph.embedded import EmbeddedStore
 from graph.namespaces import PREFIXES
-from graph.store import EmbeddedStore
 from service import create_app
 from service.cite import FIELDS
 

@@ -1,6 +1,6 @@
 """Real clients and predeclared prefixes on real engines: Oxigraph server and Virtuoso.
 
-The remote backend (graph/remote.py) writes the PREFIX lines an engine does not know for it, and
+The remote backend (graph/remote/) writes the PREFIX lines an engine does not know for it, and
 the service writes every format from the engine's answers as it does from the embedded store's:
 SPARQLWrapper's return formats against every query form, through ``kompetensgraf serve
 --endpoint`` in front of each engine, and the prefixes through the store and the endpoint code.

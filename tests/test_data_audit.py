@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph import queries
+from graph.backends import open_store
 from graph.namespaces import PREFIXES, compact
-from graph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ROOT.parent / "shared" / "reference"

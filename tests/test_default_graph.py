@@ -21,9 +21,11 @@ import rdflib
 from conftest import ROOT, start_server
 from sparql_support import call, form, make_store
 
+from graph.backends import open_store
+from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH
-from graph.remote_text import graph_var_not
-from graph.store import EmbeddedStore, QueryError, open_store
+from graph.remote.virtuoso import graph_var_not
+from graph.store import QueryError
 from service.sparql_live import load_files
 
 KF = "https://w3id.org/kompetensgraf/def#"
@@ -294,7 +296,7 @@ def test_files_loaded_again_leave_one_load_time_in_the_merge(tmp_path):
 
 
 def test_virtuoso_gets_graph_patterns_that_keep_the_merge_out():
-    """What Virtuoso is sent when the merge is its default graph (graph.remote_text)."""
+    """What Virtuoso is sent when the merge is its default graph (graph.remote.virtuoso)."""
     text = (
         'PREFIX kfg: <https://w3id.org/kompetensgraf/graph/> SELECT ?graph WHERE { GRAPH ?graph '
         '{ { ?s ?p "{ ?o }" } UNION { ?s ?p ?o BIND("roll" AS ?kind) } } '

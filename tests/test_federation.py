@@ -21,6 +21,7 @@ import requests
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from graph import queries
+from graph.sparql_text import undeclared_prefixes
 from tests.conftest import free_port, start_server, wait_for_http
 
 pytestmark = pytest.mark.slow
@@ -85,7 +86,7 @@ def test_the_catalogue_query_has_a_catalogue_header():
     for key in ("summary", "summary_sv", "description", "description_sv", "tags"):
         assert query.get(key), key
     assert {"federation", "wikidata"} <= {t.strip() for t in query.get("tags").split(",")}
-    assert not queries.undeclared_prefixes(query.text)
+    assert not undeclared_prefixes(query.text)
 
 
 def test_federated_join_with_wikidata_through_the_shared_codes(federating_server, standin):

@@ -17,7 +17,7 @@ from conftest import start_server
 from sparql_support import call, make_store
 
 from graph.build import build
-from graph.store import EmbeddedStore
+from graph.embedded import EmbeddedStore
 from graph.validate import BuildError
 from service.sparql_live import load_files
 

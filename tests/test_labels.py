@@ -65,7 +65,7 @@ def test_who_states_carries_labels_and_locators_in_both_languages(client):
 
 def test_who_states_runs_with_its_labels_outside_the_service(built_store):
     """The labels are in the query itself: a researcher's own engine gets them too."""
-    from graph.store import open_store
+    from graph.backends import open_store
 
     store = open_store(built_store, read_only=True)
     try:

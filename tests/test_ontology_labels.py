@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.embedded import EmbeddedStore
 from graph.queries import header_problems, load
-from graph.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = ROOT / "queries" / "checks" / "reused-term-labels.rq"

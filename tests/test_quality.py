@@ -15,8 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph import queries
+from graph.backends import open_store
+from graph.embedded import EmbeddedStore
 from graph.namespaces import PREFIXES
-from graph.store import EmbeddedStore, open_store
 from service import create_app
 
 ID = "https://w3id.org/kompetensgraf/id/"

@@ -17,10 +17,12 @@ from engines import start_oxigraph, start_virtuoso
 from rdflib.compare import isomorphic
 
 from graph.build import build_remote, load_into, sources_with
+from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH
 from graph.namespaces import GRAPH
-from graph.remote import STAGING, Auth, QueryTimeout, RemoteStore
-from graph.store import EmbeddedStore, QueryError, StoreError
+from graph.remote.io import Auth, QueryTimeout
+from graph.remote.store import STAGING, RemoteStore
+from graph.store import QueryError, StoreError
 from graph.validate import BuildError
 
 HERE = Path(__file__).parent / "data" / "remote"

@@ -24,8 +24,8 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from graph import queries
-from graph.remote_text import mask
-from graph.store import open_store
+from graph.backends import open_store
+from graph.sparql_text import mask
 
 CATALOGUE = [q for q in queries.load_dir("catalogue") if "SERVICE" not in queries.mask(q.text)]
 

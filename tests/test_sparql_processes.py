@@ -15,7 +15,7 @@ import pytest
 from conftest import start_server
 from sparql_support import EX, EXPLOSIVE, MUNICIPALITIES, call, make_store
 
-from graph.dataset import DUMP_FORMATS
+from graph.dumps import DUMP_FORMATS
 
 LOADED = f'ASK {{ <{EX}kommun-1480> ?p "Göteborg"@sv }}'
 TOKEN = "processes-test-token"

@@ -12,8 +12,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from graph.embedded import EmbeddedStore
 from graph.merge import resync
-from graph.store import EmbeddedStore, QueryError
+from graph.store import QueryError
 from service import sparql_results
 from service.sparql_results import Job, evaluate
 

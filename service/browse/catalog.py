@@ -10,13 +10,12 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
 import pyoxigraph as ox
 from flask import Flask, current_app
 
+from graph import queries
 from graph.namespaces import PREFIXES, compact
-from graph.queries import QUERIES, load
 from graph.store import GraphStore
 
 RDFS, SKOS, DCT, FOAF = PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["dct"], PREFIXES["foaf"]
@@ -124,10 +123,9 @@ class Catalog:
 _lock = threading.Lock()
 
 
-@cache
 def browse_query(name: str) -> str:
     """The text of ``queries/browse/<name>.rq``."""
-    return load(QUERIES / "browse" / f"{name}.rq").text
+    return queries.text("browse", name)
 
 
 def build_catalog(store: GraphStore) -> Catalog:

@@ -1,73 +1,150 @@
-"""The little SPARQL text handling a remote backend needs, since SPARQL 1.1 has no parameters.
+"""The one SPARQL lexer of the project, and all it reads from or writes into SPARQL text.
 
-pyoxigraph binds ``substitutions`` before evaluation (a substituted variable must be in the
-projection). Over HTTP the same effect comes from an inline ``VALUES`` block placed first in the
-outermost ``WHERE`` group: it binds the variables for every pattern, filter and optional of that
-group, and, unlike a trailing ``VALUES`` (joined *after* grouping), it also holds for aggregates.
-Terms are written in N-Triples syntax by pyoxigraph itself, never by formatting request values.
+One tokenizer (:data:`TOKEN`: comments, strings, IRIs, variables, words, single characters) serves
+every reader, :mod:`graph.merge` included; the engine's parser stays the judge of syntax, and
+nothing here decides what a request may do (:mod:`service.sparql_gate` checks SERVICE and LOAD on
+the parsed request).
 
-The scanner works on a *masked* copy of the query: strings, IRIs and comments are blanked (same
-length), so braces, parentheses and keywords found in it are real syntax.
+* :func:`scan`: what the endpoint must know before the engine runs a request: the query form (to
+  negotiate the answer's format and answer 406 before any work), and calls whose answer changes
+  from one run to the next (never cached); :func:`with_using` adds the protocol's USING clauses;
+* :func:`mask`: a copy with strings, IRIs and comments blanked (same length), so that braces,
+  parentheses and keywords found in it are real syntax; :func:`first_keyword`,
+  :func:`query_form` and :func:`has_own_dataset` read it;
+* prefixes: :func:`with_prefixes` declares predeclared ones for an engine that has none,
+  :func:`unknown_prefix` and :func:`undeclared_prefixes` find those nobody declares;
+* value binding, since SPARQL 1.1 has no parameters: pyoxigraph binds ``substitutions`` before
+  evaluation (a substituted variable must be in the projection). Over HTTP the same effect comes
+  from an inline ``VALUES`` block placed first in the outermost ``WHERE`` group
+  (:func:`bind_values`): it binds the variables for every pattern, filter and optional of that
+  group, and, unlike a trailing ``VALUES`` (joined *after* grouping), it also holds for
+  aggregates. Terms are written in N-Triples syntax by pyoxigraph itself, never by formatting
+  request values;
+* :func:`explain`: one readable line for the engine's complaint about a query.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
 from graph.store import QueryError
 
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_FORM = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"\s*(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)", re.IGNORECASE)
-_WORD = re.compile(r"\s*([A-Za-z]+)")
+TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\r\n]*)
+    | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][\w]+)
+    | (?P<escape>\\.)
+    | (?P<word>[A-Za-z_][\w.-]*(?::[\w.%:-]*)?|:[\w.%:-]*)
+    | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
+VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+_VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FORM = re.compile(rf"\b({'|'.join(QUERY_FORMS)})\b", re.IGNORECASE)
+_PROLOGUE = re.compile(r"\s*(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)", re.IGNORECASE)
+_WORD = re.compile(r"\s*([A-Za-z]+)")
 _FROM = re.compile(r"(?<![?$\w])FROM\b", re.IGNORECASE)  # not the variable ?from
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text``, comments left out."""
+    return [m.group() for m in TOKEN.finditer(text) if m.lastgroup != "comment"]
+
+
+def _code(text: str):
+    """The tokens of ``text`` that are code (comments and strings left out), as matches."""
+    return (m for m in TOKEN.finditer(text) if m.lastgroup not in ("comment", "string"))
 
 
 def mask(text: str) -> str:
     """``text`` with string literals, IRIs and comments replaced by spaces."""
     out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-        elif c == "<" and (m := _IRI.match(text, i)):
-            end = m.end()
-        elif c in "'\"":
-            end = _string_end(text, i)
-        else:
-            i += 1
+    for match in TOKEN.finditer(text):
+        start, end = match.span()
+        unterminated = match.lastgroup == "other" and match.group() in "'\""
+        if unterminated:
+            end = len(text)  # a string without its end: the engine will report it
+        elif match.lastgroup == "comment":
+            end = text.find("\n", start) % (len(text) + 1)  # to the line's end, a \r included
+        elif match.lastgroup not in ("string", "iri"):
             continue
-        for k in range(i, end):
+        for k in range(start, end):
             if out[k] != "\n":
                 out[k] = " "
-        i = end
+        if unterminated:
+            break
     return "".join(out)
 
 
-def _string_end(text: str, i: int) -> int:
-    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
-    k = i + len(quote)
-    while k < len(text):
-        if text[k] == "\\":
-            k += 2
+# --- What the endpoint needs before the engine runs a request ------------------------------------
+@dataclass
+class Scan:
+    #: ``select``, ``ask``, ``construct``, ``describe``, ``update`` or ``None`` (unreadable)
+    form: str | None = None
+    #: uses NOW(), RAND(), UUID(), STRUUID() or BNODE(): a new answer on every run
+    volatile: bool = False
+
+
+@lru_cache(maxsize=1024)  # repeated queries are common (and cached answers want a fast path)
+def scan(text: str) -> Scan:
+    code = [(m.lastgroup, m.group()) for m in _code(text)]
+    result = Scan()
+    for i, (kind, value) in enumerate(code):
+        if kind != "word":
             continue
-        if text.startswith(quote, k):
-            return k + len(quote)
-        if len(quote) == 1 and text[k] == "\n":
-            break
-        k += 1
-    return len(text)  # unterminated: the engine will report it
+        upper = value.upper()
+        if result.form is None and upper in QUERY_FORMS:
+            result.form = upper.lower()
+        elif result.form is None and upper in UPDATE_WORDS:
+            result.form = "update"
+        elif upper in VOLATILE and i + 1 < len(code) and code[i + 1][1] == "(":
+            result.volatile = True
+    return result
 
 
+def with_using(update: str, using: list[str], using_named: list[str]) -> str:
+    """The update with the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` as
+    ``USING`` / ``USING NAMED`` clauses before the ``WHERE`` of every DELETE/INSERT operation.
+
+    The IRIs are written by pyoxigraph (``NamedNode``), which refuses anything that is not an IRI.
+    Raises ValueError when the protocol says 400: the update has its own USING or WITH, or uses
+    the ``DELETE WHERE`` short form, which takes no USING.
+    """
+    clauses = " ".join(
+        [f"USING {ox.NamedNode(g)}" for g in using]
+        + [f"USING NAMED {ox.NamedNode(g)}" for g in using_named]
+    )
+    out, depth, last, previous = [], 0, 0, ""
+    for match in _code(update):
+        kind, value = match.lastgroup, match.group()
+        upper = value.upper() if kind == "word" else value
+        if depth == 0 and upper in ("USING", "WITH"):
+            raise ValueError(f"the update has its own {upper}: it conflicts with using-graph-uri")
+        if depth == 0 and upper == "WHERE":
+            if previous == "DELETE":
+                raise ValueError("using-graph-uri cannot apply to the DELETE WHERE short form")
+            out += [update[last : match.start()], clauses, " "]
+            last = match.start()
+        depth += {"{": 1, "}": -1}.get(value, 0) if kind == "other" else 0
+        previous = upper
+    out.append(update[last:])
+    return "".join(out)
+
+
+# --- The masked text -----------------------------------------------------------------------------
 def _groups_at_top(masked: str, start: int) -> list[tuple[int, int]]:
     """(open, close) offsets of the ``{…}`` groups at brace and parenthesis depth 0."""
     groups, depth, parens, opened = [], 0, 0, -1
@@ -101,7 +178,7 @@ def first_keyword(text: str) -> str:
 def query_form(text: str) -> str:
     """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK`` ("" when it is none of them)."""
     word = first_keyword(text)
-    return word if word in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK") else ""
+    return word if word in QUERY_FORMS else ""
 
 
 def has_own_dataset(text: str) -> bool:
@@ -164,19 +241,6 @@ def bind_values(text: str, substitutions: Mapping[str, ox.NamedNode | ox.Literal
     return text
 
 
-_IS_IRI = re.compile(r"\b(isIRI|isURI)\s*\(\s*([?$][A-Za-z_][A-Za-z0-9_]*)\s*\)", re.IGNORECASE)
-
-
-def strict_is_iri(text: str) -> str:
-    """``isIRI(?v)`` → ``(isIRI(?v) && !isBlank(?v))``: Virtuoso's blank nodes are IRIs inside,
-    and its isIRI() says true for them in expressions (not in FILTER)."""
-    masked = mask(text)
-    for match in reversed(list(_IS_IRI.finditer(masked))):
-        call, var = text[match.start() : match.end()], match.group(2)
-        text = text[: match.start()] + f"({call} && !isBlank({var}))" + text[match.end() :]
-    return text
-
-
 # --- Predeclared prefixes ----------------------------------------------------------------------
 _DECLARED = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
 #: a prefixed name's prefix and colon (``kf:``, ``:``), not inside a longer name or a variable
@@ -207,21 +271,30 @@ def with_prefixes(text: str, prefixes: Mapping[str, str] | None) -> str:
     return "".join(f"PREFIX {n}: {ox.NamedNode(prefixes[n])} " for n in missing) + text
 
 
+def _undeclared(text: str, prefixes: Mapping[str, str] | None) -> list[tuple[str, int]]:
+    """(prefix, offset) of every prefixed name whose prefix neither the query nor ``prefixes``
+    declares."""
+    masked = mask(text)
+    declared = set(_DECLARED.findall(masked)) | set(prefixes or ())
+    return [(name, offset) for name, offset in _prefixes_used(masked) if name not in declared]
+
+
+def undeclared_prefixes(text: str, prefixes: Mapping[str, str] | None = None) -> set[str]:
+    """The prefixes ``text`` uses that neither it nor ``prefixes`` declares."""
+    return {name for name, _ in _undeclared(text, prefixes)}
+
+
 def unknown_prefix(text: str, prefixes: Mapping[str, str] | None = None) -> str | None:
     """The readable message for the first prefix ``text`` uses that neither the query nor
     ``prefixes`` declares, e.g. ``unknown prefix "foo:" at line 1, column 20 (declare it with
     PREFIX)``; ``None`` when every prefix is known."""
-    masked = mask(text)
-    declared = set(_DECLARED.findall(masked)) | set(prefixes or ())
-    for name, offset in _prefixes_used(masked):
-        if name not in declared:
-            line = masked.count("\n", 0, offset) + 1
-            column = offset - masked.rfind("\n", 0, offset)
-            return (
-                f'unknown prefix "{name}:" at line {line}, column {column} '
-                "(declare it with PREFIX)"
-            )
-    return None
+    found = _undeclared(text, prefixes)
+    if not found:
+        return None
+    name, offset = found[0]
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return f'unknown prefix "{name}:" at line {line}, column {column} (declare it with PREFIX)'
 
 
 _PARSER_ERROR = re.compile(r"^error at (\d+):(\d+): expected (?:one of )?(.*)$", re.DOTALL)
@@ -243,49 +316,3 @@ def explain(text: str, message: str, prefixes: Mapping[str, str] | None = None) 
     expected = [t for t in tokens if t and t != "Prefix not found"]
     where = f"syntax error at line {line}, column {column}"
     return f"{where}: expected {', '.join(expected)}" if expected else where
-
-
-_GRAPH = re.compile(r"(?<![?$\w:])GRAPH\b([^{}]+)\{", re.IGNORECASE)  # masked text: IRIs blank
-
-
-_CONSTANT_BIND = re.compile(r"\bBIND\s*\(([^()]*?)\bAS\s+([?$][A-Za-z_][A-Za-z0-9_]*)\s*\)", re.I)
-
-
-def graph_var_not(text: str, graph: str) -> str:
-    """Keep ``graph`` (the merge) out of ``GRAPH`` patterns on Virtuoso when it is the default
-    graph: its ``GRAPH ?g`` then ranges over every graph, and ``GRAPH <iri>`` finds nothing.
-    ``GRAPH ?g { … }`` gets ``FILTER(?g != <graph>)`` *inside* the group (Virtuoso binds ``?g``
-    there; a filter or ``VALUES`` beside it is lost in ``UNION`` branches), with
-    ``BIND(constant AS ?v)`` inside it as ``VALUES ?v { constant }`` (a branch with such a BIND
-    loses the filter too); ``GRAPH <iri> { … }`` becomes ``GRAPH ?kfgraphN { … FILTER(?kfgraphN =
-    <iri>) }``. Virtuoso only: in SPARQL, ``?g`` is unbound inside the group."""
-    masked = mask(text)
-    edits: list[tuple[int, int, str]] = []
-    for n, match in enumerate(_GRAPH.finditer(masked)):
-        term = text[match.start(1) : match.end(1)].strip()
-        if term.startswith(("?", "$")):
-            test = f"{term} != {ox.NamedNode(graph)}"
-        else:
-            var = f"?kfgraph{n}"
-            edits.append((match.start(1), match.end(1), f" {var} "))
-            test = f"{var} = {term}"
-        depth = 0
-        for k in range(match.end() - 1, len(masked)):
-            depth += {"{": 1, "}": -1}.get(masked[k], 0)
-            if depth == 0:
-                edits.append((k, k, f" FILTER({test}) "))
-                edits += _constant_binds(text, masked, match.end(), k)
-                break
-    for start, end, new in sorted(set(edits), key=lambda e: e[0], reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
-
-
-def _constant_binds(text: str, masked: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    edits = []
-    for bind in _CONSTANT_BIND.finditer(masked, start, end):
-        shape = masked[bind.start(1) : bind.end(1)].strip()
-        term = text[bind.start(1) : bind.end(1)].strip()
-        if term and not any(c.isspace() or c in "?$" for c in shape):
-            edits.append((bind.start(), bind.end(), f"VALUES {bind.group(2)} {{ {term} }}"))
-    return edits

@@ -1,13 +1,13 @@
-"""HTTP and answer handling for :mod:`graph.remote`: credentials, the SPARQLWrapper client with
-the store's own opener, the engine's error messages, and SPARQL JSON / RDF answers turned into
-pyoxigraph's own types (with Virtuoso's blank node labels and system graph names dealt with).
+"""HTTP and answer handling for :mod:`graph.remote.store`: credentials, the SPARQLWrapper client
+with the store's own opener, the engine's error messages, and SPARQL JSON / RDF answers turned into
+pyoxigraph's own types (with Virtuoso's blank node labels, booleans and system graph names
+made plain by :mod:`graph.remote.virtuoso`).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import re
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -16,20 +16,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from SPARQLWrapper import SPARQLWrapper
 
+from graph.remote import virtuoso
 from graph.store import QueryError, QueryResult, StoreError, StoreTimeout
 
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-
-#: The exact names of Virtuoso's own graphs in a fresh database (see _without_system_graphs).
-SYSTEM_GRAPHS = frozenset(
-    {
-        "http://www.openlinksw.com/schemas/virtrdf#",
-        "http://www.w3.org/ns/ldp#",
-        "http://localhost:8890/sparql",
-        "http://localhost:8890/DAV/",
-    }
-)
-
 
 class QueryTimeout(StoreTimeout):
     """The engine or the HTTP connection gave up before the answer was complete."""
@@ -115,28 +105,11 @@ def as_solutions(body: bytes, ctype: str) -> QueryResult:
         raise kind(f"the SPARQL engine broke off its answer: {message}")
     try:
         fmt = ox.QueryResultsFormat.from_media_type(ctype) or ox.QueryResultsFormat.JSON
-        if fmt == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
-            body = _plain_bnodes(body)
-        if fmt == ox.QueryResultsFormat.JSON and any(g.encode() in body for g in SYSTEM_GRAPHS):
-            body = _without_system_graphs(body)
-        if fmt == ox.QueryResultsFormat.JSON and XSD_BOOLEAN.encode() in body:
-            body = _canonical_booleans(body)
+        if fmt == ox.QueryResultsFormat.JSON:
+            body = virtuoso.plain_results(body)
         return ox.parse_query_results(body, format=fmt)
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"unreadable results from the SPARQL engine ({ctype}): {exc}") from exc
-
-
-def _without_system_graphs(body: bytes) -> bytes:
-    """Rows that name one of Virtuoso's private system graphs: its graph-list shortcut
-    (``SELECT DISTINCT ?g { GRAPH ?g { … } }``) names them although their content is hidden."""
-    data = json.loads(body)
-    rows = data.get("results", {}).get("bindings", [])
-    data["results"]["bindings"] = [
-        row
-        for row in rows
-        if not any(v.get("type") == "uri" and v["value"] in SYSTEM_GRAPHS for v in row.values())
-    ]
-    return json.dumps(data).encode()
 
 
 def without_variables(body: bytes, names: set[str]) -> bytes:
@@ -153,45 +126,6 @@ def without_variables(body: bytes, names: set[str]) -> bytes:
     return json.dumps(data).encode()
 
 
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-#: xsd:boolean's other lexical forms and their canonical ones (Virtuoso answers ``"1"``)
-_BOOLEAN = {"1": "true", "0": "false"}
-
-
-def _canonical_booleans(body: bytes) -> bytes:
-    """``"1"^^xsd:boolean`` as ``"true"`` (and ``"0"`` as ``"false"``), the canonical form the
-    embedded store and Oxigraph server give: Virtuoso stores booleans as numbers."""
-    data = json.loads(body)
-    for row in data.get("results", {}).get("bindings", []):
-        for value in row.values():
-            if value.get("datatype") == XSD_BOOLEAN and value.get("value") in _BOOLEAN:
-                value["value"] = _BOOLEAN[value["value"]]
-    return json.dumps(data).encode()
-
-
-def _canonical_term(term):
-    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN \
-            and term.value in _BOOLEAN:
-        return ox.Literal(_BOOLEAN[term.value], datatype=term.datatype)
-    return term
-
-
-def _plain_bnodes(body: bytes) -> bytes:
-    """Blank node labels as N-Triples allows them (Virtuoso sends ``nodeID://b10006`` in JSON,
-    ``_:b10006`` in N-Triples: both become ``b10006``)."""
-    data = json.loads(body)
-    for row in data.get("results", {}).get("bindings", []):
-        for value in row.values():
-            if value.get("type") == "bnode":
-                label = value["value"].removeprefix("nodeID://")  # as in its N-Triples
-                value["value"] = _BNODE_UNSAFE.sub("_", label)
-    return json.dumps(data).encode()
-
-
-_BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
-TIME_LIMIT = re.compile(r"\bS1T00\b|estimated execution time .* exceeds the limit", re.I)
-
-
 def as_triples(body: bytes, ctype: str) -> ox.QueryTriples:
     fmt = ox.RdfFormat.from_media_type(ctype)
     if fmt is None:
@@ -199,7 +133,7 @@ def as_triples(body: bytes, ctype: str) -> ox.QueryTriples:
     memory = ox.Store()
     try:
         memory.extend(
-            ox.Quad(t.subject, t.predicate, _canonical_term(t.object), ox.DefaultGraph())
+            ox.Quad(t.subject, t.predicate, virtuoso.canonical_term(t.object), ox.DefaultGraph())
             for t in ox.parse(body, format=fmt)
         )
     except (SyntaxError, ValueError) as exc:

@@ -10,7 +10,8 @@ pyoxigraph's own types, so callers cannot tell the backends apart:
   into a small in-memory pyoxigraph store and read back with ``CONSTRUCT`` — a real
   ``QueryTriples`` (iteration and ``serialize(output, format)``), as a set of triples.
 
-Engine differences handled here (see the README, "Running on an existing SPARQL engine"):
+Engine differences handled here, with Virtuoso's rewrites in :mod:`graph.remote.virtuoso` (see the
+README, "Running on an existing SPARQL engine"):
 
 * the default graph, the merge of the named graphs (:mod:`graph.merge`): Oxigraph server holds
   it in its own default graph (run without ``--union-default-graph``: checked once), Virtuoso,
@@ -29,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import re
 import threading
 import time
 import urllib.error
@@ -41,52 +41,38 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 
+from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH, default_graph_write, graph_filter, join, resync
-from graph.remote_io import (  # noqa: F401 - Auth, auth_from, QueryTimeout: this module's API
+from graph.remote import virtuoso
+from graph.remote.io import (
     GRAPH_ACCEPT,
-    SYSTEM_GRAPHS,
-    TIME_LIMIT,
     Auth,
     Client,
     DigestAuth,
     QueryTimeout,
     as_solutions,
     as_triples,
-    auth_from,
     by_graph,
     close_responses,
     engine_message,
     without_variables,
 )
-from graph.remote_text import (
+from graph.sparql_text import (
     UPDATE_WORDS,
     bind_values,
     first_keyword,
-    graph_var_not,
     has_own_dataset,
     query_form,
-    strict_is_iri,
     with_prefixes,
 )
 from graph.store import GraphStore, QueryError, QueryResult, StoreError
 
 log = logging.getLogger("kompetensgraf.remote")
 
-#: Graphs an engine keeps for itself (Virtuoso's schemas, LDP, service description, DAV).
-VIRTUOSO_SYSTEM_GRAPHS = (
-    "http://www.openlinksw.com/",
-    "http://www.w3.org/ns/ldp#",
-    "http://localhost:8890/sparql",
-    "http://localhost:8890/DAV",
-    "urn:activitystreams-owl:map",
-    "urn:core:services:sparql",
-)
 #: Where ``build --target`` stages graphs before it publishes them (never shown to users).
 STAGING = "urn:x-kompetensgraf:staging:"
 #: Stands for "no graph" in a dataset, since an empty parameter list means "the engine's default".
 NO_GRAPH = "urn:x-kompetensgraf:no-graph"
-#: The variables graph_var_not gives constant GRAPH patterns on Virtuoso.
-_GRAPH_VARS = re.compile(r"[?$](kfgraph\d+)\b")
 #: At most this many statements about blank nodes are copied to answer a blank-node binding.
 BLANK_NODE_LIMIT = 200_000
 
@@ -104,7 +90,7 @@ class RemoteStore(GraphStore):
         auth: Auth | None = None,
         timeout: float = 30.0,
         dataset: str = "auto",
-        hidden_graphs: Iterable[str] = VIRTUOSO_SYSTEM_GRAPHS,
+        hidden_graphs: Iterable[str] = virtuoso.SYSTEM_GRAPH_PREFIXES,
         version_ttl: float = 5.0,
         read_only: bool = False,
     ):
@@ -165,11 +151,9 @@ class RemoteStore(GraphStore):
             raise error from exc
         headers = response.headers
         self.engine = self.engine or headers.get("Server", "")
-        state = headers.get("X-SQL-State", "")
-        if state.startswith("S1T"):  # Virtuoso's "anytime" answer: partial, cut at its timeout
-            raise QueryTimeout(
-                f"the engine stopped at its time limit: {headers.get('X-SQL-Message', state)}"
-            )
+        partial = virtuoso.partial_answer(headers)
+        if partial is not None:
+            raise QueryTimeout(f"the engine stopped at its time limit: {partial}")
         return body, headers.get_content_type()
 
     def _error_for(self, exc: OSError, endpoint: str) -> StoreError | QueryError:
@@ -178,7 +162,7 @@ class RemoteStore(GraphStore):
             message = engine_message(exc)
             if exc.code == 400:
                 return QueryError(message)
-            if TIME_LIMIT.search(message):  # Virtuoso: cost estimate or run time over its limit
+            if virtuoso.TIME_LIMIT.search(message):  # cost estimate or run time over its limit
                 return QueryTimeout(f"the engine refused or stopped the query: {message}")
             return StoreError(f"the SPARQL engine answered {exc.code}: {message}")
         if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
@@ -203,35 +187,24 @@ class RemoteStore(GraphStore):
     def is_virtuoso(self) -> bool:
         if not self.engine:
             self._select("ASK {}", dataset=False)
-        return self.engine.lower().startswith("virtuoso")
+        return virtuoso.is_engine(self.engine)
 
     def _raw_query(
         self, text: str, accept: str, params: Mapping[str, list[str]], form: str = ""
     ) -> tuple[bytes, str]:
         form = form or query_form(text)
         added: set[str] = set()
-        if self.engine.lower().startswith("virtuoso"):
-            text = strict_is_iri(text)
-            if params.get("default-graph-uri") == [MERGE_GRAPH]:
-                rewritten = graph_var_not(text, MERGE_GRAPH)
-                added = set(_GRAPH_VARS.findall(rewritten)) - set(_GRAPH_VARS.findall(text))
-                text = rewritten
-        if params and self.engine.lower().startswith("virtuoso"):
-            # Virtuoso echoes each dataset parameter as a response header, and over 100 headers
-            # break HTTP clients: the same dataset as Virtuoso's own pragmas.
-            pragmas = [
-                f"define input:{key} {ox.NamedNode(iri)}\n"
-                for key, iris in params.items()
-                for iri in iris
-            ]
-            text, params = "".join(pragmas) + text, {}
+        on_virtuoso = virtuoso.is_engine(self.engine)
+        if on_virtuoso:  # the dataset goes in the query text, as its pragmas
+            text, added = virtuoso.rewrite(text, params)
+            params = {}
         sw = self._wrapper(self.query_url, text, form, accept)
         for uri in params.get("default-graph-uri", []):
             sw.addDefaultGraph(uri)
         for uri in params.get("named-graph-uri", []):
             sw.addNamedGraph(uri)
-        if self.engine.lower().startswith("virtuoso"):
-            sw.addParameter("timeout", str(int(self._limit() * 1000)))  # ms, engine side
+        if on_virtuoso:
+            sw.addParameter(*virtuoso.time_limit(self._limit()))
         body, ctype = self._send(sw)
         if added and form == "SELECT":  # a SELECT * would show the graph variables we added
             body = without_variables(body, added)
@@ -258,9 +231,9 @@ class RemoteStore(GraphStore):
             )
         text = bind_values(with_prefixes(sparql, prefixes), substitutions or {})
         form = query_form(text)
-        virtuoso = self.is_virtuoso  # known before the first query: it gets the timeout parameter
-        if form == "DESCRIBE" and virtuoso:
-            text = 'define sql:describe-mode "CBD"\n' + text
+        on_virtuoso = self.is_virtuoso  # known before the first query: it gets the time limit
+        if form == "DESCRIBE" and on_virtuoso:
+            text = virtuoso.DESCRIBE_CBD + text
         params = self._dataset(text, default_graph, named_graphs)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body, ctype = self._raw_query(text, GRAPH_ACCEPT, params, form)
@@ -273,8 +246,6 @@ class RemoteStore(GraphStore):
         local copy of the statements *about* blank nodes (periods, amounts, …: what the browser
         follows), fetched once per store version. Labels are the engine's own, as in every
         answer, so the node found in one answer is the node bound here."""
-        from graph.store import EmbeddedStore
-
         version = self.version
         cached = self._blank_nodes
         if cached is not None and cached[0] == version:
@@ -357,8 +328,6 @@ class RemoteStore(GraphStore):
     def _copy_of(self, default_graph: list[str], named_graphs) -> GraphStore:
         """A local copy of the graphs a dataset names, where several default graphs are merged
         (the engines give the bag of them): protocol datasets are small by nature."""
-        from graph.store import EmbeddedStore
-
         wanted = [self._name(g) for g in default_graph] + list(named_graphs or [])
         text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
         params = {"default-graph-uri": [NO_GRAPH], "named-graph-uri": wanted}
@@ -430,12 +399,8 @@ class RemoteStore(GraphStore):
     def _all_graphs(self) -> list[str]:
         def fetch() -> list[str]:
             # SPARQL's own way, GRAPH ?g {}, also lists empty graphs and uses Oxigraph's graph
-            # index; Virtuoso answers it with one row, and DISTINCT ?g over all quads takes it
-            # seconds, while GROUP BY ?g is instant.
-            if self.is_virtuoso:
-                text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-            else:
-                text = "SELECT ?g WHERE { GRAPH ?g { } }"
+            # index; not on Virtuoso.
+            text = virtuoso.GRAPH_LIST if self.is_virtuoso else "SELECT ?g WHERE { GRAPH ?g { } }"
             return sorted({row["g"].value for row in self._select(text, False)})
 
         return self._cached("graphs", fetch)
