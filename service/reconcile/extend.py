@@ -1,7 +1,7 @@
 """Data extension: the properties a reconciled column can be extended with, and their values.
 
 Codes come from the reconciliation index; county, region, kommunalförbund (with the member's
-role), members and councils from the network's edge table (``queries/browse/network-edges.rq``),
+role), members, councils and what a thing is a party to from the network's edge table (``queries/browse/network-edges.rq``),
 so a relation is valid on a date exactly when the network view keeps it for that ``asof``: its
 own period, else the period of what is taken part in, covers the date; a relation without a
 period is kept. Codes have no period and are always given.
@@ -24,6 +24,9 @@ COUNTY = KF + "County"
 REGION = KF + "Region"
 FORBUND = KF + "MunicipalFederation"
 COUNCIL = KF + "CollaborationBody"
+#: What a thing can be a party to: agreements, projects, strategies, plans, assignments.
+INSTRUMENTS = {KF + "Agreement", KF + "Project", KF + "Strategy", KF + "Plan", KF + "Assignment",
+               KF + "Programme"}
 #: Links from a thing to the county it belongs to, governs or works in.
 COUNTY_LINKS = {KF + "inCounty", KF + "regionalAuthorityOf", KF + "operatesIn"}
 #: Links from a kommunalförbund to the councils it runs.
@@ -64,6 +67,8 @@ PROPERTIES = [
     Property("members", "Medlemmar", "Members", "entity"),
     Property("councils", "Råd och samverkansorgan", "Councils and collaboration bodies", "entity",
              COUNCIL),
+    Property("partyTo", "Part i överenskommelser och projekt", "Party to agreements and projects",
+             "entity"),
 ]
 BY_ID = {p.id: p for p in PROPERTIES}
 
@@ -113,6 +118,12 @@ class Extender:
                       if e.source == forbund and e.relation in RUNS]
         return [c for c in found if c != iri and self.is_a(c, COUNCIL)]
 
+    def party_to(self, iri: str, day: date | None) -> list[str]:
+        """Agreements, projects, plans … ``iri`` takes part in (their period dates the part)."""
+        return [e.target for e in self.edges(iri, day)
+                if e.source == iri and e.relation == KF + "participation"
+                and self.index.types_of(e.target) & INSTRUMENTS]
+
     def values(self, iri: str, pid: str, day: date | None) -> list[dict]:
         prop = BY_ID[pid]
         if prop.kind == "code":
@@ -127,6 +138,7 @@ class Extender:
             "forbund": lambda i, d: list(self.memberships(i, d)),
             "members": self.members,
             "councils": self.councils,
+            "partyTo": self.party_to,
         }[pid](iri, day)
         if pid != "forbund":  # forbund keeps the order forbundRole follows
             things = sorted(things, key=lambda t: sort_key(self.cat.label(t, self.lang)))
