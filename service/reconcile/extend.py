@@ -1,10 +1,10 @@
 """Data extension: the properties a reconciled column can be extended with, and their values.
 
 Codes come from the reconciliation index; county, region, kommunalförbund (with the member's
-role), members, councils and what a thing is a party to from the network's edge table (``queries/browse/network-edges.rq``),
-so a relation is valid on a date exactly when the network view keeps it for that ``asof``: its
-own period, else the period of what is taken part in, covers the date; a relation without a
-period is kept. Codes have no period and are always given.
+role), members, councils and what a thing is a party to from the network's edge table
+(``queries/browse/network-edges.rq``), so a relation is valid on a date exactly when the network
+view keeps it for that ``asof``: its own period, else the period of what is taken part in, covers
+the date; a relation without a period is kept. Codes have no period and are always given.
 """
 
 from __future__ import annotations
