@@ -14,7 +14,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from reconcile_support import assert_valid
-from web_support import chromium_browser  # noqa: F401 (the fixture "browser")
+from web_support import (
+    chromium_browser,  # noqa: F401 (the fixture "browser")
+    fetch,
+    scan,
+    serve_hostile,
+    unsafe_urls,
+)
 
 ID = "https://w3id.org/kompetensgraf/id/"
 
@@ -165,3 +171,33 @@ def test_another_origin_may_frame_the_preview_only(browser, openrefine_page):
     assert "Borås kommun" not in page.locator("body").inner_text(timeout=30000)
     assert any("frame-ancestors 'none'" in message for message in refused), refused
     context.close()
+
+
+def test_hostile_labels_stay_data_in_the_preview_and_the_answers(built_store, tmp_path):
+    """With ``tests/data/hostile/hostile.trig`` loaded: the preview escapes labels and links only
+    safely; reconciliation and extension hand the labels back as JSON strings, valid as ever."""
+    server = serve_hostile(built_store, tmp_path / "server.log")
+    try:
+        for thing in ("hostile-entity", "hostile-member"):
+            status, headers, body = fetch(f"{server.url}/reconcile/preview?id={thing}")
+            assert status == 200
+            page = scan(body)
+            assert unsafe_urls(page) == [] and page.handlers == [] and page.inline_scripts == []
+            assert "img" not in page.tags and "<script>alert" not in body
+            assert "frame-ancestors *" in headers["Content-Security-Policy"]
+        base = server.url + "/reconcile"
+        batch = {"q": {"query": "Fientligt förbund", "type": "MunicipalFederation"}}
+        results = requests.post(base, data={"queries": json.dumps(batch)}, timeout=60).json()
+        assert_valid("reconciliation-result-batch", results)
+        top = results["q"]["result"][0]
+        assert top["id"] == "hostile-entity" and top["name"].startswith("<script>")
+        query = {"ids": ["hostile-member", "fyrbodals-kommunalforbund"],
+                 "properties": [{"id": "forbund"}, {"id": "wikidata"}, {"id": "county"}]}
+        extended = requests.post(base, data={"extend": json.dumps(query)}, timeout=60).json()
+        assert_valid("data-extension-response", extended)
+        assert [v["id"] for v in extended["rows"]["hostile-member"]["forbund"]] == \
+            ["hostile-entity"]
+        wikidata = extended["rows"]["fyrbodals-kommunalforbund"]["wikidata"]
+        assert all(v["str"].startswith("Q") for v in wikidata)  # its javascript: match is no item
+    finally:
+        server.stop()
