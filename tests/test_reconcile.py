@@ -238,6 +238,11 @@ def test_extension_gives_codes_and_relations_from_the_graph(app, client):
     assert {v["id"] for v in row["councils"]} >= {slug(c) for c in runs}
     assert body["rows"]["no-such-thing"] == {p: [] for p in props}
     assert body["rows"][slug(vgr)]["orgnr"] == [{"str": "232100-0131"}]
+    every = body["rows"][slug(vgr)]["councils"]
+    for cap, expected in ((1, every[:1]), (0, every), ("", every)):
+        capped = extend(client, [slug(vgr)], [{"id": "councils", "settings": {"limit": cap}}])
+        assert capped["rows"][slug(vgr)]["councils"] == expected
+    assert len(every) > 1
 
 
 def test_as_of_keeps_only_what_was_valid_then(app, client):
@@ -337,6 +342,7 @@ BAD = [
     ({"queries": json.dumps({"q": {"query": "x" * 1001}})}, "longer than 1000"),
     ({"queries": json.dumps({f"q{i}": {"query": "Borås"} for i in range(201)})},
      "at most 200 queries"),
+    ({"queries": json.dumps({"q": {"query": "x", "type_strict": "most"}})}, "type_strict is"),
     ({"extend": "nope"}, "extend must be JSON"),
     ({"extend": json.dumps({"ids": "kommun-1490", "properties": []})}, "lists 'ids'"),
     ({"extend": json.dumps({"ids": [1], "properties": []})}, "each id is a string"),
@@ -344,6 +350,8 @@ BAD = [
     ({"extend": json.dumps({"ids": ["a"], "properties": [
         {"id": "county", "settings": {"asof": "2020-13-01"}}]})}, "asof must be a date"),
     ({"extend": json.dumps({"ids": ["a"] * 501, "properties": []})}, "at most 500 ids"),
+    ({"extend": json.dumps({"ids": ["a"], "properties": [
+        {"id": "county", "settings": {"limit": -2}}]})}, "at least 1"),
 ]
 
 

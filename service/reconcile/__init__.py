@@ -111,6 +111,8 @@ def parse_query(key: str, spec: object) -> Query:
         raise BadRequest(f"query {key!r}: 'query' must be a string")
     if len(text) > MAX_TEXT:
         raise BadRequest(f"query {key!r} is longer than {MAX_TEXT} characters")
+    if spec.get("type_strict", "any") not in ("any", "should", "all"):
+        raise BadRequest(f"query {key!r}: type_strict is any, should or all")
     given = spec.get("type") or []
     types = [_type_iri(t) for t in (given if isinstance(given, list) else [given])]
     props = spec.get("properties") or []
@@ -163,7 +165,8 @@ def extend(spec: object) -> dict:
             day = as_of(settings.get("asof"))
         except ValueError:
             raise BadRequest(f"asof must be a date YYYY-MM-DD, not {settings['asof']!r}") from None
-        wanted.append((BY_ID[prop["id"]], day, _limit(settings.get("limit"), 0) or None))
+        cap = settings.get("limit")
+        wanted.append((BY_ID[prop["id"]], day, None if cap in (None, "", 0, "0") else _limit(cap)))
     extender, cat = _extender(), get_catalog()
     rows: dict[str, dict] = {}
     for thing in ids:
