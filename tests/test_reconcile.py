@@ -237,6 +237,8 @@ def test_extension_gives_codes_and_relations_from_the_graph(app, client):
     runs = objects(app, forbund[0]["f"].value, KF + "runs")
     assert {v["id"] for v in row["councils"]} >= {slug(c) for c in runs}
     assert body["rows"]["no-such-thing"] == {p: [] for p in props}
+    by_iri = extend(client, [boras], [{"id": "kommunkod"}])["rows"][boras]
+    assert by_iri == {"kommunkod": [{"str": "1490"}]}
     assert body["rows"][slug(vgr)]["orgnr"] == [{"str": "232100-0131"}]
     every = body["rows"][slug(vgr)]["councils"]
     for cap, expected in ((1, every[:1]), (0, every), ("", every)):

@@ -170,7 +170,7 @@ def extend(spec: object) -> dict:
     extender, cat = _extender(), get_catalog()
     rows: dict[str, dict] = {}
     for thing in ids:
-        iri = iri_of("id", thing)
+        iri = thing if thing.startswith(iri_of("id", "")) else iri_of("id", thing)
         known = iri in cat.labels
         rows[thing] = {
             p.id: (extender.values(iri, p.id, day)[:limit] if known else [])
