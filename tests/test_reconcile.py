@@ -180,7 +180,13 @@ def test_a_type_keeps_only_things_of_that_type(app, client):
         "kommun": {"query": "Borås", "type": "Municipality"},
         "region": {"query": "Västra Götaland", "type": "kf:Region", "limit": 3},
         "any": {"query": "Västra Götaland", "type": ["Region", "County"]},
+        "sub": {"query": "kompetensråd Boråsregionen", "type": "CompetenceCouncil"},
     })
+    council = body["sub"]["result"][0]  # a subregional council is a competence council
+    assert council["type"] == [{"id": "SubregionalCompetenceCouncil",
+                                "name": "delregionalt kompetensråd"}]
+    assert council["id"] in {slug(o) for o in objects(
+        app, the(app, SKOS + "prefLabel", "Boråsregionen Sjuhärads kommunalförbund"), KF + "runs")}
     kommun = body["kommun"]["result"]
     assert [r["id"] for r in kommun] == [slug(the(app, KF + "kommunkod", "1490"))]
     assert kommun[0]["match"] is True

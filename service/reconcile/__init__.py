@@ -27,9 +27,17 @@ from service.browse.terms import href, iri_of
 from service.browse.views import storage_fault
 from service.errors import error_response
 from service.network import edge_table
-from service.reconcile.extend import BY_ID, PROPERTIES, Extender, meta, proposed, slug_of
+from service.reconcile.extend import (
+    BY_ID,
+    PROPERTIES,
+    Extender,
+    as_of,
+    meta,
+    proposed,
+    slug_of,
+)
 from service.reconcile.index import KF, get_index
-from service.reconcile.matching import Matcher, Query, as_of
+from service.reconcile.matching import Matcher, Query
 from service.search import get_index as search_index
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")

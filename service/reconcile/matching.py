@@ -16,7 +16,6 @@ with a lower score for a person to decide.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from service.browse.terms import iri_of
 from service.reconcile.extend import BY_ID, Extender, slug_of
@@ -157,9 +156,3 @@ class Matcher:
         if hit["description"]:
             out["description"] = hit["description"]
         return out
-
-
-def as_of(value: object) -> date | None:
-    """An ``asof`` setting: ``YYYY-MM-DD`` or empty (any date); ``ValueError`` otherwise."""
-    text = str(value or "").strip()
-    return date.fromisoformat(text) if text else None
