@@ -91,6 +91,10 @@ def create_app(
     from service import catalogue
 
     catalogue.init_app(app)
+
+    from service import reconcile
+
+    reconcile.init_app(app)  # /reconcile: the OpenRefine reconciliation service
     return app
 
 

@@ -18,6 +18,10 @@ anything but the site's own files, even if some markup slipped through escaping:
 - ``Referrer-Policy: strict-origin-when-cross-origin``: outbound links (Wikidata, NUTS …) learn
   the site, not the page.
 
+One response may relax the framing rule and nothing else: :func:`allow_framing` (the
+reconciliation preview, which OpenRefine shows in a frame of its own page) sends
+``frame-ancestors *`` and no ``X-Frame-Options``; the rest of its policy is the strict one.
+
 The same headers go on every response (HTML, JSON, RDF, CSV, errors, static files): they cost
 nothing where they do not apply and protect a response a browser renders after all. CORS
 (``Access-Control-*`` on ``/sparql`` and the linked data) is set elsewhere and left alone.
@@ -57,9 +61,24 @@ HEADERS = {
 }
 
 
+#: The policy of a response that other sites may frame: only ``frame-ancestors`` differs.
+FRAMEABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
+def allow_framing(response: Response) -> Response:
+    """Let any site show this one response in a frame (see the module's description)."""
+    response.kg_frameable = True  # type: ignore[attr-defined]
+    return response
+
+
 def security_headers(response: Response) -> Response:
+    frameable = getattr(response, "kg_frameable", False)
     for name, value in HEADERS.items():
+        if frameable and name == "X-Frame-Options":
+            continue
         response.headers[name] = value
+    if frameable:
+        response.headers["Content-Security-Policy"] = FRAMEABLE_POLICY
     return response
 
 

@@ -66,6 +66,25 @@ def stem(word: str) -> str:
     return word
 
 
+#: Words that say what kind of body a name is, not which: "Borås stad", "Borås kommun" and
+#: "Borås" name one municipality; "Region Västra Götaland" is "Västra Götalandsregionen".
+GENERIC_WORDS = {"kommun", "kommuns", "kommunen", "stad", "stads", "staden", "region",
+                 "regionen", "regionens", "lan", "lans", "landsting", "landstinget",
+                 "landstings", "county", "municipality", "city", "council", "of"}
+
+
+def core_name(text: str) -> str:
+    """A name without its generic words (:data:`GENERIC_WORDS`), a trailing "-regionen" of a
+    name of more words ("Västra Götalandsregionen") and a final genitive s: the form in which
+    "Borås stads", "Borås kommun" and "Borås" are one name."""
+    words = [w for w in _WORD.findall(fold(text)) if w not in GENERIC_WORDS]
+    if len(words) > 1 and words[-1].endswith("regionen") and len(words[-1]) > len("regionen"):
+        words[-1] = words[-1][: -len("regionen")]
+    if words and len(words[-1]) > 3 and words[-1].endswith("s"):
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
 def query_words(text: str) -> list[str]:
     """The words of a query (``*`` and quotes dropped). Codes joined by ``-`` or ``:``
     (``SE-O``, ``232100-0131``, ``2010:630``) stay one term, matched as a phrase; a genitive
@@ -131,7 +150,12 @@ class SearchIndex:
         self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
-    def _matches(self, text: str, any_word: bool = False) -> list[tuple[str, tuple]]:
+    def ranked(self, text: str, any_word: bool = False) -> list[tuple[str, tuple]]:
+        """Every thing that matches ``text``, best first, as ``(iri, (tier, kind, score))``.
+        Tiers: 0 the query is an alternative label (an abbreviation), 1 a name (perhaps
+        inflected), 2 a name but for generic words and endings (:func:`core_name`), 3 the start
+        of a name, 4 every word is a word of a name, 5 other matches.
+        Used by the search page, the autocomplete and the reconciliation service."""
         query = fts_query(text, any_word)
         if not query:
             return []
@@ -145,7 +169,8 @@ class SearchIndex:
         wanted = " ".join(fold(w) for w in query_words(text))
         stemmed = " ".join(stem(fold(w)) for w in query_words(text))
         roots = {stem(w) for w in words}
-        ranked = []
+        core = core_name(text)
+        found = []
         for iri, score in rows:
             names = [fold(n) for n in self.cat.labels.get(iri, {}).values()]
             alts = [fold(a) for a in self.cat.alt_labels.get(iri, [])]
@@ -154,16 +179,18 @@ class SearchIndex:
                 tier = 0  # the query is this thing's abbreviation
             elif wanted in names or stemmed in names:
                 tier = 1  # the query is this thing's name (perhaps inflected)
+            elif core and any(core_name(n) == core for n in names + alts):
+                tier = 2  # the same name but for "kommun", "stad", "Region", a genitive …
             elif any(n.startswith(wanted) or n.startswith(stemmed) for n in names):
-                tier = 2
+                tier = 3
             elif words <= name_words or roots <= {stem(w) for w in name_words}:
-                tier = 3  # every word of the query is a whole word of a name
+                tier = 4  # every word of the query is a whole word of a name
             else:
-                tier = 4
+                tier = 5
             prior = 1 + math.log1p(self.indegree.get(iri, 0)) / 4  # well-linked things first
-            ranked.append((iri, (tier, self.kind(iri), score * prior)))
-        ranked.sort(key=lambda r: r[1])
-        return ranked
+            found.append((iri, (tier, self.kind(iri), score * prior)))
+        found.sort(key=lambda r: r[1])
+        return found
 
     def kind(self, iri: str) -> int:
         """Things first, then ontology terms and concepts, then sources and graphs."""
@@ -194,10 +221,10 @@ class SearchIndex:
         }
 
     def search(self, text: str, lang: str, type_curie: str | None = None, page: int = 1) -> dict:
-        matches = self._matches(text)
+        matches = self.ranked(text)
         relaxed = not matches and len(query_words(text)) > 1
         if relaxed:  # nothing has every word: show what has some of them, and say so
-            matches = self._matches(text, any_word=True)
+            matches = self.ranked(text, any_word=True)
         facets = Counter(compact(t) for iri, _ in matches for t in self.cat.types.get(iri, []))
         if type_curie:
             matches = [
@@ -247,7 +274,7 @@ def get_index(app: Flask | None = None) -> SearchIndex:
 
 def suggest(text: str, lang: str, limit: int = 10, any_word: bool = False) -> list[dict]:
     index = get_index()
-    return [index.hit(iri, lang) for iri, _ in index._matches(text, any_word)[:limit]]
+    return [index.hit(iri, lang) for iri, _ in index.ranked(text, any_word)[:limit]]
 
 
 @bp.get("/search")

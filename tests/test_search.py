@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from browse_support import ID, mini_app
 
-from service.search import fold, fts_query
+from service.search import core_name, fold, fts_query
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +150,24 @@ def _json(url: str):
 def test_project_graph_search_over_http(live_server, query, expected):
     url = f"{live_server.url}/search.json?q={urllib.parse.quote(query)}"
     assert _json(url)["results"][0]["iri"] == ID + expected
+
+
+@pytest.mark.parametrize(("name", "core"), [
+    ("Borås stads", "bora"),
+    ("Borås kommun", "bora"),
+    ("Borås", "bora"),
+    ("Region Västra Götaland", "vastra gotaland"),
+    ("Västra Götalandsregionen", "vastra gotaland"),
+    ("Göteborgsregionen", "goteborgsregionen"),  # one word: a name of its own, kept
+    ("Göteborgsregionens kommunalförbund", "goteborgsregionens kommunalforbund"),
+])
+def test_core_name_drops_generic_words_and_a_genitive(name, core):
+    assert core_name(name) == core
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Göteborgs stad", "kommun-1480"),
+    ("Region Västra Götaland", "region-lan-14"),
+])
+def test_a_name_but_for_kommun_stad_or_region_ranks_first(client, query, expected):
+    assert first(client, query) == ID + expected
