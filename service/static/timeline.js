@@ -1,0 +1,151 @@
+// Draws the timeline's relations as bars (plain SVG) and an as-of line that follows the date
+// picker; the table below stays the page's content and works without this script.
+(function () {
+  "use strict";
+  var holder = document.getElementById("timeline-chart");
+  var source = document.getElementById("timeline-data");
+  var picker = document.getElementById("asof");
+  if (!holder || !source || !picker) return;
+  var data = JSON.parse(source.textContent);
+  var words = holder.dataset;
+  var bars = data.dated;
+  var NS = "http://www.w3.org/2000/svg";
+  var ROW = 44, AXIS = 40, PAD = 8;
+
+  function make(name, attrs, text) {
+    var el = document.createElementNS(NS, name);
+    Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+  function utc(iso) { return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)); }
+  function validDay(iso) { return /^\d{4}-\d{2}-\d{2}$/.test(iso || "") && !isNaN(utc(iso)); }
+  // Trim an SVG text to a width (it must be in the document to be measured).
+  function fit(el, width) {
+    var full = el.textContent;
+    if (el.getComputedTextLength() <= width) return;
+    var n = full.length;
+    while (n > 1 && el.getComputedTextLength() > width) { n -= 2; el.textContent = full.slice(0, n) + "…"; }
+    el.appendChild(make("title", {}, full));
+  }
+  function when(b) {
+    var start = b.start ? b.start.value : "…";
+    var end = b.end ? b.end.value : words.openEnd;
+    var note = [b.start, b.end].filter(function (x) { return x && x.period_of; })
+      .map(function (x) { return words.periodOf + " " + x.period_of.label; });
+    return start + " – " + end + (note.length ? " (" + note[0] + ")" : "");
+  }
+  function label(b) {
+    if (b.direction === "self") return words.own;
+    return b.relation.label + (b.role ? " (" + b.role.label + ")" : "") +
+      (b.direction === "self" ? "" : " · " + b.other.label);
+  }
+  function sourceLink(b, x, y, width) {
+    var first = b.sources[0];
+    if (!first) return null;
+    var doc = first.document || first.graph;
+    var text = words.source + ": " + doc.label +
+      (b.sources.length > 1 ? " (+" + (b.sources.length - 1) + " " + words.sources + ")" : "");
+    var target = window.kgSafeUrl ? window.kgSafeUrl(doc.href) : null;
+    var t = make("text", { x: x, y: y, "class": "tl-source" }, text);
+    var node = t;
+    if (target) { node = make("a", { href: target, "class": "tl-source-link" }); node.appendChild(t); }
+    return { node: node, text: t, width: width };
+  }
+
+  function draw() {
+    while (holder.querySelector("svg")) holder.removeChild(holder.querySelector("svg"));
+    var asof = validDay(picker.value) ? picker.value : null;
+    var years = [];
+    bars.forEach(function (b) {
+      if (b.covers.from) years.push(+b.covers.from.slice(0, 4));
+      if (b.covers.to) years.push(+b.covers.to.slice(0, 4));
+    });
+    if (asof) years.push(+asof.slice(0, 4));
+    // An open end runs on to the right edge: the axis reaches at least the current year.
+    if (bars.some(function (b) { return !b.covers.to; })) years.push(new Date().getUTCFullYear());
+    var first = Math.min.apply(null, years), last = Math.max.apply(null, years);
+    var lo = Date.UTC(first, 0, 1), hi = Date.UTC(last + 1, 0, 1);
+    var width = Math.max(640, holder.clientWidth || 900);
+    var left = Math.min(380, Math.round(width * 0.38)), right = width - PAD;
+    var height = AXIS + bars.length * ROW + PAD;
+    function x(ms) { return left + (right - left) * (ms - lo) / (hi - lo); }
+    var svg = make("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height,
+                            "class": "tl-svg", "aria-labelledby": "tl-svg-title" });
+    svg.appendChild(make("title", { id: "tl-svg-title" }, holder.querySelector("figcaption").textContent));
+    holder.appendChild(svg);
+    var step = Math.max(1, Math.ceil((last + 1 - first) / 12));
+    for (var year = first; year <= last + 1; year += step) {
+      var gx = x(Date.UTC(year, 0, 1));
+      svg.appendChild(make("line", { x1: gx, x2: gx, y1: AXIS - 6, y2: height - PAD, "class": "tl-grid" }));
+      if (year <= last) svg.appendChild(make("text", { x: gx + 2, y: AXIS - 12, "class": "tl-year" }, String(year)));
+    }
+    bars.forEach(function (b, i) {
+      var y = AXIS + i * ROW;
+      var g = make("g", { "class": "tl-row", "data-index": i });
+      svg.appendChild(g);
+      var name = make("text", { x: 0, y: y + 16, "class": "tl-label" }, label(b));
+      g.appendChild(name);
+      fit(name, left - 12);
+      var link = sourceLink(b, 0, y + 33, left - 12);
+      if (link) { g.appendChild(link.node); fit(link.text, link.width); }
+      var x0 = b.covers.from ? x(utc(b.covers.from)) : left;
+      var x1 = b.covers.to ? x(utc(b.covers.to) + 86400000) : right;
+      var inherited = [b.start, b.end].every(function (e) { return !e || e.period_of; });
+      var cls = "tl-bar" + (b.covers.to ? "" : " tl-open") + (b.covers.from ? "" : " tl-open-start") +
+        (inherited ? " tl-inherited" : "") + (b.direction === "self" ? " tl-self" : "");
+      var rect = make("rect", { x: x0, y: y + 8, width: Math.max(3, x1 - x0), height: 18, rx: 3, "class": cls });
+      rect.appendChild(make("title", {}, label(b) + ": " + when(b)));
+      g.appendChild(rect);
+      if (!b.covers.to) {  // an arrow at the right edge: the period has no stated end
+        g.appendChild(make("polygon", { points: (right - 8) + "," + (y + 4) + " " + right + "," + (y + 17) +
+                                               " " + (right - 8) + "," + (y + 30), "class": "tl-arrow" }));
+      }
+      var dates = make("text", { y: y + 21, "class": "tl-dates" }, when(b));
+      g.appendChild(dates);
+      var room = x1 - x0 - 12;
+      if (dates.getComputedTextLength() <= room) {
+        dates.setAttribute("x", x0 + 5); dates.setAttribute("class", "tl-dates tl-dates-in");
+      } else if (right - x1 > 60) {
+        dates.setAttribute("x", x1 + 4); fit(dates, right - x1 - 6);
+      } else {
+        dates.setAttribute("x", x0 - 4); dates.setAttribute("text-anchor", "end"); fit(dates, x0 - left - 6);
+      }
+    });
+    if (asof) {
+      var ax = x(utc(asof));
+      svg.appendChild(make("line", { id: "tl-asof-line", x1: ax, x2: ax, y1: AXIS - 8, y2: height - PAD,
+                                     "class": "tl-asof", "data-date": asof }));
+      var tag = make("text", { x: ax, y: 12, "class": "tl-asof-label", "text-anchor": ax > width - 160 ? "end" : "start" },
+                     words.asof + " " + asof);
+      svg.appendChild(tag);
+    }
+    mark(asof);
+  }
+
+  // The table follows the picker too: which relations held on the chosen day.
+  function mark(asof) {
+    document.querySelectorAll("#timeline-table .asof-value").forEach(function (el) { el.textContent = asof || ""; });
+    document.querySelectorAll("#timeline-table tbody tr[data-from]").forEach(function (tr) {
+      var from = tr.getAttribute("data-from"), to = tr.getAttribute("data-to");
+      var holds = asof ? (!from || from <= asof) && (!to || asof <= to) : null;
+      tr.classList.toggle("holds", holds === true);
+      tr.classList.toggle("not-holds", holds === false);
+      var cell = tr.querySelector(".holds-cell");
+      if (cell) cell.textContent = holds === null ? "" : (holds ? words.yes : words.no);
+    });
+  }
+
+  function follow() {
+    draw();
+    var url = new URL(window.location.href);
+    if (validDay(picker.value)) url.searchParams.set("asof", picker.value); else url.searchParams.delete("asof");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  if (!bars.length) return;  // nothing to draw: the table says so
+  holder.hidden = false;
+  draw();
+  picker.addEventListener("input", follow);
+  picker.addEventListener("change", follow);
+  window.addEventListener("resize", draw);
+})();
