@@ -28,12 +28,11 @@
     while (n > 1 && el.getComputedTextLength() > width) { n -= 2; el.textContent = full.slice(0, n) + "…"; }
     el.appendChild(make("title", {}, full));
   }
-  function when(b) {
-    var start = b.start ? b.start.value : "…";
-    var end = b.end ? b.end.value : words.openEnd;
+  function when(b, long) {
+    var span = (b.start ? b.start.value : "…") + " – " + (b.end ? b.end.value : words.openEnd);
     var note = [b.start, b.end].filter(function (x) { return x && x.period_of; })
       .map(function (x) { return words.periodOf + " " + x.period_of.label; });
-    return start + " – " + end + (note.length ? " (" + note[0] + ")" : "");
+    return span + (long && note.length ? " (" + note[0] + ")" : "");
   }
   function label(b) {
     if (b.direction === "self") return words.own;
@@ -95,7 +94,7 @@
       var cls = "tl-bar" + (b.covers.to ? "" : " tl-open") + (b.covers.from ? "" : " tl-open-start") +
         (inherited ? " tl-inherited" : "") + (b.direction === "self" ? " tl-self" : "");
       var rect = make("rect", { x: x0, y: y + 8, width: Math.max(3, x1 - x0), height: 18, rx: 3, "class": cls });
-      rect.appendChild(make("title", {}, label(b) + ": " + when(b)));
+      rect.appendChild(make("title", {}, label(b) + ": " + when(b, true)));
       g.appendChild(rect);
       if (!b.covers.to) {  // an arrow at the right edge: the period has no stated end
         g.appendChild(make("polygon", { points: (right - 8) + "," + (y + 4) + " " + right + "," + (y + 17) +
