@@ -48,7 +48,10 @@
     var target = window.kgSafeUrl ? window.kgSafeUrl(doc.href) : null;
     var t = make("text", { x: x, y: y, "class": "tl-source" }, text);
     var node = t;
-    if (target) { node = make("a", { href: target, "class": "tl-source-link" }); node.appendChild(t); }
+    if (target) {
+      node = make("a", { href: target, "class": "tl-source-link", "aria-label": text });
+      node.appendChild(t);
+    }
     return { node: node, text: t, width: width };
   }
 
