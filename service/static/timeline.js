@@ -1,14 +1,19 @@
-// Draws the timeline's relations as bars (plain SVG) and an as-of line that follows the date
-// picker; the table below stays the page's content and works without this script.
+// Draws the rows of the timeline's table as bars (plain SVG: the rows' data-* attributes give
+// label, days covered, dates as stated and source) and an as-of line that follows the date
+// picker; the table stays the page's content and works without this script.
 (function () {
   "use strict";
   var holder = document.getElementById("timeline-chart");
-  var source = document.getElementById("timeline-data");
   var picker = document.getElementById("asof");
-  if (!holder || !source || !picker) return;
-  var data = JSON.parse(source.textContent);
+  if (!holder || !picker) return;
   var words = holder.dataset;
-  var bars = data.dated;
+  var bars = Array.prototype.map.call(
+    document.querySelectorAll("#timeline-table tbody tr[data-from]"), function (tr) {
+      var d = tr.dataset;
+      return { label: d.label, dates: d.dates, note: d.note || "", kind: d.kind,
+               from: d.from || null, to: d.to || null, source: d.source || null,
+               href: d.sourceHref || null, more: +(d.more || 0) };
+    });
   var NS = "http://www.w3.org/2000/svg";
   var ROW = 44, AXIS = 40, PAD = 8;
 
@@ -28,31 +33,16 @@
     while (n > 1 && el.getComputedTextLength() > width) { n -= 2; el.textContent = full.slice(0, n) + "…"; }
     el.appendChild(make("title", {}, full));
   }
-  function when(b, long) {
-    var span = (b.start ? b.start.value : "…") + " – " + (b.end ? b.end.value : words.openEnd);
-    var note = [b.start, b.end].filter(function (x) { return x && x.period_of; })
-      .map(function (x) { return words.periodOf + " " + x.period_of.label; });
-    return span + (long && note.length ? " (" + note[0] + ")" : "");
-  }
-  function label(b) {
-    if (b.direction === "self") return words.own;
-    return b.relation.label + (b.role ? " (" + b.role.label + ")" : "") +
-      (b.direction === "self" ? "" : " · " + b.other.label);
-  }
-  function sourceLink(b, x, y, width) {
-    var first = b.sources[0];
-    if (!first) return null;
-    var doc = first.document || first.graph;
-    var text = words.source + ": " + doc.label +
-      (b.sources.length > 1 ? " (+" + (b.sources.length - 1) + " " + words.sources + ")" : "");
-    var target = window.kgSafeUrl ? window.kgSafeUrl(doc.href) : null;
+  function when(b, long) { return b.dates + (long && b.note ? " (" + b.note + ")" : ""); }
+  function sourceLink(b, x, y) {
+    if (!b.source) return null;
+    var text = words.source + ": " + b.source + (b.more ? " (+" + b.more + " " + words.sources + ")" : "");
+    var target = window.kgSafeUrl ? window.kgSafeUrl(b.href) : null;
     var t = make("text", { x: x, y: y, "class": "tl-source" }, text);
-    var node = t;
-    if (target) {
-      node = make("a", { href: target, "class": "tl-source-link", "aria-label": text });
-      node.appendChild(t);
-    }
-    return { node: node, text: t, width: width };
+    if (!target) return { node: t, text: t };
+    var node = make("a", { href: target, "class": "tl-source-link", "aria-label": text });
+    node.appendChild(t);
+    return { node: node, text: t };
   }
 
   function draw() {
@@ -60,12 +50,12 @@
     var asof = validDay(picker.value) ? picker.value : null;
     var years = [];
     bars.forEach(function (b) {
-      if (b.covers.from) years.push(+b.covers.from.slice(0, 4));
-      if (b.covers.to) years.push(+b.covers.to.slice(0, 4));
+      if (b.from) years.push(+b.from.slice(0, 4));
+      if (b.to) years.push(+b.to.slice(0, 4));
     });
     if (asof) years.push(+asof.slice(0, 4));
     // An open end runs on to the right edge: the axis reaches at least the current year.
-    if (bars.some(function (b) { return !b.covers.to; })) years.push(new Date().getUTCFullYear());
+    if (bars.some(function (b) { return !b.to; })) years.push(new Date().getUTCFullYear());
     var first = Math.min.apply(null, years), last = Math.max.apply(null, years);
     var lo = Date.UTC(first, 0, 1), hi = Date.UTC(last + 1, 0, 1);
     var width = Math.max(640, holder.clientWidth || 900);
@@ -86,20 +76,19 @@
       var y = AXIS + i * ROW;
       var g = make("g", { "class": "tl-row", "data-index": i });
       svg.appendChild(g);
-      var name = make("text", { x: 0, y: y + 16, "class": "tl-label" }, label(b));
+      var name = make("text", { x: 0, y: y + 16, "class": "tl-label" }, b.label);
       g.appendChild(name);
       fit(name, left - 12);
-      var link = sourceLink(b, 0, y + 33, left - 12);
-      if (link) { g.appendChild(link.node); fit(link.text, link.width); }
-      var x0 = b.covers.from ? x(utc(b.covers.from)) : left;
-      var x1 = b.covers.to ? x(utc(b.covers.to) + 86400000) : right;
-      var inherited = [b.start, b.end].every(function (e) { return !e || e.period_of; });
-      var cls = "tl-bar" + (b.covers.to ? "" : " tl-open") + (b.covers.from ? "" : " tl-open-start") +
-        (inherited ? " tl-inherited" : "") + (b.direction === "self" ? " tl-self" : "");
+      var link = sourceLink(b, 0, y + 33);
+      if (link) { g.appendChild(link.node); fit(link.text, left - 12); }
+      var x0 = b.from ? x(utc(b.from)) : left;
+      var x1 = b.to ? x(utc(b.to) + 86400000) : right;
+      var cls = "tl-bar" + (b.to ? "" : " tl-open") + (b.from ? "" : " tl-open-start") +
+        (b.kind === "inherited" ? " tl-inherited" : "") + (b.kind === "self" ? " tl-self" : "");
       var rect = make("rect", { x: x0, y: y + 8, width: Math.max(3, x1 - x0), height: 18, rx: 3, "class": cls });
-      rect.appendChild(make("title", {}, label(b) + ": " + when(b, true)));
+      rect.appendChild(make("title", {}, b.label + ": " + when(b, true)));
       g.appendChild(rect);
-      if (!b.covers.to) {  // an arrow at the right edge: the period has no stated end
+      if (!b.to) {  // an arrow at the right edge: the period has no stated end
         g.appendChild(make("polygon", { points: (right - 8) + "," + (y + 4) + " " + right + "," + (y + 17) +
                                                " " + (right - 8) + "," + (y + 30), "class": "tl-arrow" }));
       }
