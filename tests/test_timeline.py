@@ -158,7 +158,7 @@ def test_page_is_a_table_without_javascript(client):
 def test_english_page(client):
     html = client.get("/timeline/test-avsiktsforklaring?lang=en").get_data(as_text=True)
     assert "<title>Timeline: Test declaration of intent" in html
-    assert ">Other party<" in html and "its own period" in html
+    assert ">Other party<" in html and "as own period above" in html
 
 
 @pytest.mark.parametrize("path", ["/timeline/finns-inte", "/timeline/finns-inte.json",
