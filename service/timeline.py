@@ -119,17 +119,18 @@ def combined(own: list[Period], fallback: list[Period]) -> list[Period]:
 
 
 def relation_rows(focus: str) -> dict[tuple, set[str]]:
-    """(relation, other, inward, node, role, thing) → the graphs that state the relation."""
+    """(relation, other, direction, node, role, thing) → the graphs that state the relation."""
     grouped: dict[tuple, set[str]] = {}
     rows = store().select(browse_query("timeline"), substitutions={"focus": ox.NamedNode(focus)})
     for row in rows:
         key = (
             row["relation"].value,
             row["other"].value,
-            row["inward"].value == "true",
+            row["direction"].value,
             _key(row["node"]) if "node" in row else None,
             row["role"].value if "role" in row else None,
-            row["thing"].value if "thing" in row else None,
+            {"focus": focus, "other": row["other"].value}.get(row["datedBy"].value)
+            if "datedBy" in row else None,
         )
         grouped.setdefault(key, set()).add(row["g"].value)
     return grouped
@@ -176,7 +177,7 @@ def holds_on(span: dict, day: date | None) -> bool | None:
 def _bars(cat: Catalog, focus: str, key: tuple, graphs: set[str], asof: date | None,
           cache: dict[str, list[Period]], lang: str) -> list[dict]:
     """The bars of one relation: one per period it has (none when no period is stated)."""
-    relation, other, inward, node, role, thing = key
+    relation, other, direction, node, role, thing = key
     spans = combined(periods(node, cache) if node else [], periods(thing, cache) if thing else [])
     if relation == OWN_PERIOD:  # the thing's own period: its sources are the period's
         graphs = {g for p in spans for b in (p.start, p.end) if b for g in b.graphs}
@@ -184,7 +185,7 @@ def _bars(cat: Catalog, focus: str, key: tuple, graphs: set[str], asof: date | N
     base = {
         "relation": _thing(relation, cat, lang),
         "role": _thing(role, cat, lang) if role else None,
-        "direction": "self" if other == focus else ("incoming" if inward else "outgoing"),
+        "direction": "self" if other == focus else direction,
         "other": {**_thing(other, cat, lang), "timeline": other_network and
                   "/timeline/" + other_network[len("/network/"):]},
         "node": node if node and node != focus and not node.startswith("_:") else None,
@@ -211,7 +212,7 @@ def timeline_data(cat: Catalog, focus: str, asof: date | None, lang: str) -> dic
     cache: dict[str, list[Period]] = {}
     keys = list(relation_rows(focus).items())
     if periods(focus, cache):
-        keys.insert(0, ((OWN_PERIOD, focus, False, focus, None, None), set()))
+        keys.insert(0, ((OWN_PERIOD, focus, "self", focus, None, None), set()))
     bars = [bar for key, graphs in keys
             for bar in _bars(cat, focus, key, graphs, asof, cache, lang)]
     dated = sorted((b for b in bars if "covers" in b), key=lambda b: (

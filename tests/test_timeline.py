@@ -207,16 +207,16 @@ def check_sources(bar: dict, docs: dict[str, set[str]]) -> None:
             assert source["document"]["href"].startswith("/source/")
 
 
-def test_valideringslyft_timeline_matches_the_graph(embedded_server):
-    data = json_of(embedded_server.url + "/timeline/valideringslyft.json")
-    docs = documents(embedded_server)
-    periods = {(r["s"], r["e"]) for r in sparql(embedded_server, """
+def test_valideringslyft_timeline_matches_the_graph(live_server):
+    data = json_of(live_server.url + "/timeline/valideringslyft.json")
+    docs = documents(live_server)
+    periods = {(r["s"], r["e"]) for r in sparql(live_server, """
         SELECT ?s ?e WHERE { kfid:valideringslyft dct:temporal ?p .
                              ?p dcat:startDate ?s ; dcat:endDate ?e }""")}
     own = [b for b in data["dated"] if b["direction"] == "self"]
     assert {(b["start"]["value"], b["end"]["value"]) for b in own} == periods
     assert own[0]["start"]["datatype"] == XSD + "date"
-    participations = sparql(embedded_server, """
+    participations = sparql(live_server, """
         SELECT ?n ?x ?role ?g WHERE { kfid:valideringslyft kf:participation ?n .
           GRAPH ?g { ?n kf:participant ?x } ?n kf:role ?role }""")
     assert participations
@@ -226,14 +226,14 @@ def test_valideringslyft_timeline_matches_the_graph(embedded_server):
         assert row["g"] in {s["graph"]["iri"] for s in bar["sources"]}
         assert bar["start"]["period_of"]["iri"] == ID + "valideringslyft"
         assert (bar["start"]["value"], bar["end"]["value"]) in periods
-    phase = sparql(embedded_server, """
+    phase = sparql(live_server, """
         SELECT ?part ?s ?e WHERE { ?part dct:isPartOf kfid:valideringslyft ; dct:temporal ?p .
                                    ?p dcat:startDate ?s ; dcat:endDate ?e }""")
     for row in phase:
         (bar,) = bars_with(data, row["part"])
         assert (bar["start"]["value"], bar["end"]["value"]) == (row["s"], row["e"])
     # the grant states no period of its own: listed apart, not given the project's
-    grants = sparql(embedded_server, """
+    grants = sparql(live_server, """
         SELECT ?funder WHERE { ?grant schema:fundedItem kfid:valideringslyft ;
           schema:funder ?funder FILTER NOT EXISTS { ?grant dct:temporal ?p } }""")
     for row in grants:
@@ -244,12 +244,12 @@ def test_valideringslyft_timeline_matches_the_graph(embedded_server):
         check_sources(bar, docs)
 
 
-def test_declaration_of_intent_signatories_signed_on_their_day(embedded_server):
+def test_declaration_of_intent_signatories_signed_on_their_day(live_server):
     slug = "avsiktsforklaring-vgr-kommunalforbunden-2022"
-    data = json_of(f"{embedded_server.url}/timeline/{slug}.json")
-    end = sparql(embedded_server, f"""
+    data = json_of(f"{live_server.url}/timeline/{slug}.json")
+    end = sparql(live_server, f"""
         SELECT ?e WHERE {{ kfid:{slug} dct:temporal/dcat:endDate ?e }}""")[0]["e"]
-    signatories = sparql(embedded_server, f"""
+    signatories = sparql(live_server, f"""
         SELECT ?n ?x ?s WHERE {{ kfid:{slug} kf:participation ?n .
           ?n kf:role kf:signatory ; kf:participant ?x ; dct:temporal/dcat:startDate ?s }}""")
     assert {r["x"].removeprefix(ID) for r in signatories} == {
@@ -262,7 +262,7 @@ def test_declaration_of_intent_signatories_signed_on_their_day(embedded_server):
                                 "own": True, "period_of": None}
         assert bar["end"]["value"] == end and bar["end"]["datatype"] == XSD + "gYear"
         assert bar["end"]["period_of"]["iri"] == ID + slug
-    status, _, html = fetch(f"{embedded_server.url}/timeline/{slug}?asof=2022-12-01")
+    status, _, html = fetch(f"{live_server.url}/timeline/{slug}?asof=2022-12-01")
     assert status == 200
     table = html.split('<table id="timeline-table">')[1].split("</table>")[0]
     assert ">2022-11-10</span>" in table and f">{end}</span>" in table
@@ -270,26 +270,26 @@ def test_declaration_of_intent_signatories_signed_on_their_day(embedded_server):
 
 @pytest.mark.parametrize("slug", ["region-lan-14", "avsiktsforklaring-vgr-kommunalforbunden-2022",
                                   "valideringslyft"])
-def test_timeline_relations_are_the_networks(embedded_server, slug):
+def test_timeline_relations_are_the_networks(live_server, slug):
     """The timeline reads the relation kinds of the network (one definition kept in step): the
     same relations, plus a thing's own period, its parts and the grants to it."""
     iri = ID + slug
-    data = json_of(f"{embedded_server.url}/timeline/{slug}.json")
+    data = json_of(f"{live_server.url}/timeline/{slug}.json")
     extra = {"dct:temporal", "dct:hasPart", "dct:isPartOf"}
     ours = {(b["relation"]["curie"], b["other"]["iri"])
             for b in data["dated"] + data["undated"] if b["relation"]["curie"] not in extra}
-    network = json_of(f"{embedded_server.url}/network/{slug}.json")
+    network = json_of(f"{live_server.url}/network/{slug}.json")
     theirs = {(e["relation"], e["target"] if e["source"] == iri else e["source"])
               for e in network["edges"] if iri in (e["source"], e["target"])}
-    funders = {("kf:Grant", r["f"]) for r in sparql(embedded_server, f"""
+    funders = {("kf:Grant", r["f"]) for r in sparql(live_server, f"""
         SELECT ?f WHERE {{ ?grant schema:fundedItem <{iri}> ; schema:funder ?f }}""")}
     assert ours - funders == theirs
 
 
-def test_entity_pages_link_their_timeline(embedded_server):
+def test_entity_pages_link_their_timeline(live_server):
     for slug in ("region-lan-14", "valideringslyft",
                  "avsiktsforklaring-vgr-kommunalforbunden-2022"):
-        status, _, html = fetch(f"{embedded_server.url}/id/{slug}")
+        status, _, html = fetch(f"{live_server.url}/id/{slug}")
         assert status == 200 and f'href="/timeline/{slug}"' in html
-    status, _, html = fetch(f"{embedded_server.url}/id/lan-14")  # a county is no actor
+    status, _, html = fetch(f"{live_server.url}/id/lan-14")  # a county is no actor
     assert status == 200 and "/timeline/" not in html
