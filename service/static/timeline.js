@@ -15,7 +15,7 @@
                href: d.sourceHref || null, more: +(d.more || 0) };
     });
   var NS = "http://www.w3.org/2000/svg";
-  var ROW = 44, AXIS = 40, PAD = 8;
+  var ROW = 50, AXIS = 40, PAD = 8;
 
   function make(name, attrs, text) {
     var el = document.createElementNS(NS, name);
@@ -26,12 +26,13 @@
   function utc(iso) { return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)); }
   function validDay(iso) { return /^\d{4}-\d{2}-\d{2}$/.test(iso || "") && !isNaN(utc(iso)); }
   // Trim an SVG text to a width (it must be in the document to be measured).
-  function fit(el, width) {
+  // A link keeps its visible text as its name: no tooltip child (the table has the full text).
+  function fit(el, width, tooltip) {
     var full = el.textContent;
     if (el.getComputedTextLength() <= width) return;
     var n = full.length;
     while (n > 1 && el.getComputedTextLength() > width) { n -= 2; el.textContent = full.slice(0, n) + "…"; }
-    el.appendChild(make("title", {}, full));
+    if (tooltip !== false) el.appendChild(make("title", {}, full));
   }
   function when(b, long) { return b.dates + (long && b.note ? " (" + b.note + ")" : ""); }
   function sourceLink(b, x, y) {
@@ -40,7 +41,7 @@
     var target = window.kgSafeUrl ? window.kgSafeUrl(b.href) : null;
     var t = make("text", { x: x, y: y, "class": "tl-source" }, text);
     if (!target) return { node: t, text: t };
-    var node = make("a", { href: target, "class": "tl-source-link", "aria-label": text });
+    var node = make("a", { href: target, "class": "tl-source-link" });
     node.appendChild(t);
     return { node: node, text: t };
   }
@@ -79,20 +80,21 @@
       var name = make("text", { x: 0, y: y + 16, "class": "tl-label" }, b.label);
       g.appendChild(name);
       fit(name, left - 12);
-      var link = sourceLink(b, 0, y + 33);
-      if (link) { g.appendChild(link.node); fit(link.text, left - 12); }
+      // the source on a line of its own under the label and the bar, the whole width
+      var link = sourceLink(b, 0, y + 40);
+      if (link) { g.appendChild(link.node); fit(link.text, right, false); }
       var x0 = b.from ? x(utc(b.from)) : left;
       var x1 = b.to ? x(utc(b.to) + 86400000) : right;
       var cls = "tl-bar" + (b.to ? "" : " tl-open") + (b.from ? "" : " tl-open-start") +
         (b.kind === "inherited" ? " tl-inherited" : "") + (b.kind === "self" ? " tl-self" : "");
-      var rect = make("rect", { x: x0, y: y + 8, width: Math.max(3, x1 - x0), height: 18, rx: 3, "class": cls });
+      var rect = make("rect", { x: x0, y: y + 3, width: Math.max(3, x1 - x0), height: 18, rx: 3, "class": cls });
       rect.appendChild(make("title", {}, b.label + ": " + when(b, true)));
       g.appendChild(rect);
       if (!b.to) {  // an arrow at the right edge: the period has no stated end
-        g.appendChild(make("polygon", { points: (right - 8) + "," + (y + 4) + " " + right + "," + (y + 17) +
-                                               " " + (right - 8) + "," + (y + 30), "class": "tl-arrow" }));
+        g.appendChild(make("polygon", { points: (right - 8) + "," + (y + 1) + " " + right + "," + (y + 12) +
+                                               " " + (right - 8) + "," + (y + 23), "class": "tl-arrow" }));
       }
-      var dates = make("text", { y: y + 21, "class": "tl-dates" }, when(b));
+      var dates = make("text", { y: y + 16, "class": "tl-dates" }, when(b));
       g.appendChild(dates);
       var room = x1 - x0 - 12;
       if (dates.getComputedTextLength() <= room) {
