@@ -293,3 +293,23 @@ def test_entity_pages_link_their_timeline(live_server):
         assert status == 200 and f'href="/timeline/{slug}"' in html
     status, _, html = fetch(f"{live_server.url}/id/lan-14")  # a county is no actor
     assert status == 200 and "/timeline/" not in html
+
+
+def test_memberships_are_dated_only_by_their_own_period(live_server):
+    """A municipality's membership of a federation has the period the data gives it, or none:
+    the federation's own lifetime never dates it."""
+    data = json_of(live_server.url + "/timeline/fyrbodals-kommunalforbund.json")
+    rows = sparql(live_server, """
+        SELECT ?member (COUNT(?p) AS ?periods) WHERE {
+          ?m org:organization kfid:fyrbodals-kommunalforbund ; org:member ?member .
+          OPTIONAL { ?m org:memberDuring ?p } } GROUP BY ?member""")
+    assert len(rows) >= 14  # Fyrbodal's municipalities
+    for row in rows:
+        dated = [b for b in bars_with(data, row["member"])
+                 if b["relation"]["curie"] == "org:Membership"]
+        undated = [b for b in bars_with(data, row["member"], "undated")
+                   if b["relation"]["curie"] == "org:Membership"]
+        if int(row["periods"]):
+            assert dated and all(b["start"] is None or b["start"]["own"] for b in dated)
+        else:
+            assert undated and not dated
