@@ -124,7 +124,8 @@ TWINS = [
     "/search.json?q=fientligt", "/class/kf:MunicipalFederation.json", "/graph/hostile-facts.json",
     "/source/hostile-source.json", "/queries/forbund-member-counts.json",
     "/queries/who-states.json?thing=kfid:hostile-entity", "/network/hostile-entity.json",
-    "/network.json", "/index.json", "/search/autocomplete?q=javascript",
+    "/timeline/hostile-entity.json", "/network.json", "/index.json",
+    "/search/autocomplete?q=javascript",
     "/search/autocomplete?q=fientligt", "/search/autocomplete?q=hostile",
 ]
 

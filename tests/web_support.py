@@ -21,7 +21,7 @@ from conftest import Server, start_server
 HOSTILE = Path(__file__).parent / "data" / "hostile" / "hostile.trig"
 
 #: Pages that show the hostile data: entity, search, class, graph, source, catalogue, network,
-#: dataset, home.
+#: timeline, dataset, home.
 HOSTILE_PAGES = [
     "/id/hostile-entity",
     "/id/fyrbodals-kommunalforbund",
@@ -34,6 +34,7 @@ HOSTILE_PAGES = [
     "/queries/forbund-member-counts",
     "/queries/who-states?thing=kfid:hostile-entity",
     "/network/hostile-entity",
+    "/timeline/hostile-entity",
     "/network",
     "/dataset",
     "/",

@@ -1,7 +1,7 @@
 """The linked-data browser: home, class lists, entity/source/graph pages, dereferencing, ontology.
 
 ``init_app(app)`` registers the interface language (for every blueprint's templates), the browse
-blueprint, the local asset route, search, the network view and the query editor.
+blueprint, the local asset route, search, the network and timeline views and the query editor.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from service.browse import i18n, terms
 
 
 def init_app(app: Flask) -> None:
-    from service import cite, editor, network, quality, search
+    from service import cite, editor, network, quality, search, timeline
     from service.browse import assets, views
 
     app.config.setdefault("KG_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assets.bp)
     search.init_app(app)
     network.init_app(app)
+    timeline.init_app(app)
     editor.init_app(app)
     cite.init_app(app)
     quality.init_app(app)

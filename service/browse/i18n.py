@@ -25,6 +25,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "search": {"sv": "Sök", "en": "Search"},
     "search_label": {"sv": "Sök i grafen", "en": "Search the graph"},
     "network": {"sv": "Nätverk", "en": "Network"},
+    "timeline": {"sv": "Tidslinje", "en": "Timeline"},
     "editor": {"sv": "SPARQL-editor", "en": "SPARQL editor"},
     "queries": {"sv": "Frågekatalog", "en": "Query catalogue"},
     "dataset": {"sv": "Datamängd", "en": "Dataset"},
