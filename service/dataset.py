@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from graph.dataset import DUMP_FORMATS, VCARD, DumpCache, Dumps, counts, describe
 from graph.namespaces import PREFIXES, compact
 from graph.store import StoreError
+from service.csvw import table_list
 from service.errors import error_response, server_error
 from service.negotiation import from_format, negotiate
 
@@ -70,6 +71,15 @@ STRINGS = {
         "catalogue (the endpoint must allow Wikidata in KG_SERVICE_ALLOWLIST).",
     },
     "data_title": {"sv": "Nedladdningar", "en": "Downloads"},
+    "tables": {"sv": "Referenstabeller (CSV)", "en": "Reference tables (CSV)"},
+    "tables_intro": {
+        "sv": "Tabellerna frågas fram ur grafen vid varje nedladdning. Varje CSV-fil har en "
+        "beskrivning enligt W3C:s CSV on the Web (kolumner, datatyper, IRI-mallar, licens).",
+        "en": "The tables are queried from the graph at every download. Each CSV file has a "
+        "description following W3C's CSV on the Web (columns, datatypes, IRI templates, licence).",
+    },
+    "table": {"sv": "Tabell", "en": "Table"},
+    "metadata": {"sv": "Beskrivning (CSVW)", "en": "Description (CSVW)"},
     "allowed": {"sv": "Den här ändpunkten får anropa:", "en": "This endpoint may call:"},
     "service_off": {"sv": "SERVICE är avstängt på den här ändpunkten.",
                     "en": "SERVICE is off on this endpoint."},
@@ -193,6 +203,7 @@ def _html_page(stats: dict, dumps: Dumps) -> Response:
         s=_s,
         stats=stats,
         downloads=_downloads(dumps),
+        tables=table_list(_base_url(), _lang()),
         version=dumps.version,
         compact=compact,
         endpoint=f"{_base_url()}/sparql",
@@ -226,6 +237,7 @@ def data_list() -> Response:
         "license": current_app.config.get("KG_LICENSE"),
         "description": f"{_base_url()}/dataset",
         "dumps": _downloads(dumps),
+        "tables": table_list(_base_url(), _lang()),
     }
     if media == "application/json":
         response = current_app.json.response(data)
