@@ -72,7 +72,7 @@ def titles(name: str) -> dict[str, str]:
     if name in TITLES:
         sv, en = TITLES[name]
         return {"sv": sv, "en": en}
-    if name.endswith("Label") and name[:-5] in TITLES:
+    if name.endswith("Label") and is_titled(name[:-5]):
         found = titles(name[:-5])
         return {"sv": f"{found['sv']} (namn)", "en": f"{found['en']} (name)"}
     if name[-1:].isdigit() and name[:-1] in TITLES:
