@@ -93,6 +93,12 @@ def test_the_downloads_page_lists_the_reference_tables(embedded_server):
 
 
 @pytest.mark.parametrize("qf", TABLES, ids=lambda q: q.name)
+def test_a_reference_table_query_has_its_headers_and_prefixes(qf):
+    assert queries.header_problems(qf) == []
+    assert qf.form == "SELECT" and not qf.params
+
+
+@pytest.mark.parametrize("qf", TABLES, ids=lambda q: q.name)
 def test_a_reference_table_matches_its_query_and_the_graph(embedded_server, qf):
     url = f"{embedded_server.url}/data/{qf.name}.csv"
     response = requests.get(url, timeout=120)
