@@ -5,9 +5,10 @@ Every CSV the site offers — a catalogue answer (``/queries/<name>.csv``), a ne
 Vocabulary for Tabular Data* document at the same address with ``-metadata.json`` appended
 (``…/<name>.csv-metadata.json``, same query string), and the CSV names it in a ``Link: <…>;
 rel="describedby"; type="application/csvm+json"`` header. The document describes each column:
-its name (the CSV's header cell), titles in Swedish and English, its datatype (``anyURI``,
-``string``, ``integer``, ``date``…; a column of dates and years is a ``string`` whose ``format``
-says so), a ``valueUrl`` template for a column of IRIs (``{+county}``: the cell is the IRI), and
+its name (the CSV's header cell), titles in Swedish and English, its datatype (``string``,
+``integer``, ``date``, ``gYear``…; a column of dates and years is a ``string`` whose ``format``
+says so), for a column of IRIs text of IRI form with a ``valueUrl`` template (``{+county}``: the
+cell is the IRI; see :data:`IRI`), and
 the table's notes — title and description in both languages, the dataset as ``dc:source``, its
 licence, publisher and a note on the spreadsheet safety of :mod:`service.spreadsheet`.
 
@@ -15,7 +16,8 @@ A catalogue answer's datatypes are read from the answer itself (each column's te
 reference tables are ``queries/tables/*.rq`` (prefixes declared, headers as in the catalogue)
 whose ``#+ about:`` names the column each row is about (``aboutUrl``) and whose ``#+ column:
 <name> key=value…`` lines add ``datatype=``, ``separator=``, ``lang=`` or ``property=`` (a
-``propertyUrl``). The CSV itself is always written by :func:`service.spreadsheet.csv_text`.
+``propertyUrl``; ``datatype=iri`` for a list of IRIs). The CSV itself is always written by
+:func:`service.spreadsheet.csv_text`.
 """
 
 from __future__ import annotations
@@ -92,9 +94,9 @@ def _local(datatype: ox.NamedNode | None) -> str:
 
 
 def datatype_of(terms: Iterable) -> dict:
-    """The column properties that the terms of one column call for: ``anyURI`` with a
-    ``valueUrl`` for IRIs, the literals' datatype when they share one CSVW knows, ``decimal``
-    for mixed numbers, :data:`DATE_OR_YEAR` for mixed dates, else ``string``."""
+    """The column properties that the terms of one column call for: :data:`IRI` for IRIs, the
+    literals' datatype when they share one CSVW knows, ``decimal`` for mixed numbers,
+    :data:`DATE_OR_YEAR` for mixed dates, else ``string``."""
     found = [t for t in terms if t is not None]
     if found and all(isinstance(t, ox.NamedNode) for t in found):
         return {"datatype": dict(IRI)}
