@@ -163,6 +163,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "target_label": ("Målnod (namn)", "Target node (name)"),
     "relation_label": ("Relation (namn)", "Relation (name)"),
     # the reference tables under /data/
+    "label": ("Namn", "Name"),
     "labelEn": ("Namn på engelska", "Name in English"),
     "memberOrgnr": ("Medlemmens organisationsnummer", "Member's organisation number"),
     "forbundOrgnr": ("Förbundets organisationsnummer", "Federation's organisation number"),
