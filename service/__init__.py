@@ -88,6 +88,10 @@ def create_app(
 
     dataset.init_app(app)
 
+    from service import csvw
+
+    csvw.init_app(app)  # the reference tables under /data/ and their CSVW metadata
+
     from service import catalogue
 
     catalogue.init_app(app)

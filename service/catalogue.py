@@ -4,9 +4,10 @@ URL scheme (one stable URL per query; parameters are URL arguments named after t
 ``#+ param:`` lines, left out = the default)::
 
     /queries                 the list (tags, Swedish and English summaries); /queries.json
-    /queries/<name>          form + results table + chart/network + editor link + Python snippet
+    /queries/<name>          form, results table, chart/network, editor link, Python and R snippets
     /queries/<name>.json     the same page as data: query, parameters, columns, rows, truncated
     /queries/<name>.csv      the rows as CSV (header ``X-KG-Truncated: true`` when cut)
+    /queries/<name>.csv-metadata.json   its CSV on the Web metadata (:mod:`service.csvw`)
 
 A parameter value that does not fit its type is a 400 with the reason. Answers are capped at
 ``KG_MAX_ROWS`` rows (or triples) with an explicit ``truncated`` flag. Queries run as the
@@ -25,7 +26,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from graph import queries
 from graph.sparql_text import bind_values
 from graph.store import QueryError, StoreError
-from service import get_store
+from service import csvw, get_store
 from service.browse.catalog import get_catalog
 from service.browse.i18n import current_lang
 from service.catalogue_data import (
@@ -36,7 +37,7 @@ from service.catalogue_data import (
     job,
     network,
     options,
-    plain,
+    r_snippet,
     read,
 )
 from service.catalogue_data import snippet as python_snippet
@@ -46,7 +47,6 @@ from service.sparql import guarded, limit_error, query_timeout, state
 from service.sparql_engine import EngineBusy, QueryTimeout
 from service.sparql_gate import Refused as GateRefused
 from service.sparql_gate import check_federation
-from service.spreadsheet import csv_text
 
 bp = Blueprint("catalogue", __name__)
 FOLDER = "catalogue"
@@ -106,7 +106,9 @@ def index():
 def page(name: str):
     fmt = None
     stem, dot, ext = name.rpartition(".")
-    if dot and ext in FORMATS:
+    if name.endswith(".csv" + csvw.METADATA):  # the CSV's CSVW metadata
+        name, fmt = name[: -len(".csv" + csvw.METADATA)], "csvm"
+    elif dot and ext in FORMATS:
         name, fmt = stem, ext
     qf = catalogue().get(name)
     if qf is None:
@@ -133,7 +135,9 @@ def page(name: str):
     if fmt == "json":
         response = jsonify(data)
     elif fmt == "csv":
-        response = _csv(answer, qf.name)
+        response = csvw.answer_csv(answer, f"{qf.name}.csv")
+    elif fmt == "csvm":
+        response = csvw.query_metadata(qf, answer)
     else:
         return _html(qf, data)
     if answer.truncated:
@@ -200,9 +204,11 @@ def _page_data(qf, raw: dict, bindings: dict, answer: Answer | None, lang: str) 
             "html": f"/queries/{qf.name}{suffix}",
             "json": f"/queries/{qf.name}.json{suffix}",
             "csv": f"/queries/{qf.name}.csv{suffix}",
+            "csv_metadata": f"/queries/{qf.name}.csv{csvw.METADATA}{suffix}",
             "editor": "/editor?" + urlencode({"query": sparql, "tabTitle": qf.name}),
         },
         "snippet": python_snippet(sparql, endpoint, qf.form),
+        "snippet_r": r_snippet(sparql, endpoint, qf.form),
     }
     if answer is not None:
         rows = [{c: cell(v) for c, v in zip(answer.columns, row, strict=True) if v is not None}
@@ -221,13 +227,6 @@ def _html(qf, data: dict, status: int = 200) -> Response:
     json_url = data["links"]["json"]
     body = render_template("catalogue/query.html", d=data, json_url=json_url)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
-
-
-def _csv(answer: Answer, name: str) -> Response:
-    body = csv_text(answer.columns, ([plain(v) for v in row] for row in answer.rows))
-    response = Response(body, content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
-    return response
 
 
 def init_app(app: Flask) -> None:

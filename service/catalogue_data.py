@@ -3,7 +3,8 @@
 Everything a catalogue page shows is built here as plain data (the page's JSON twin): the answer
 as columns and rows of W3C SPARQL-JSON-style cells, the drop-down options of class-typed
 parameters, the bar chart and network drawings (server-side SVG geometry, no JavaScript needed),
-and the copyable SPARQLWrapper snippet. Values reach the query only through ``substitutions``.
+and the copyable snippets (Python with SPARQLWrapper, R with httr2). Values reach the query only
+through ``substitutions``.
 A catalogue query runs on the SPARQL endpoint's query engine (:func:`job` → :func:`read`).
 """
 
@@ -269,5 +270,42 @@ def snippet(query_text: str, endpoint: str, form: str) -> str:
             "",
             'for row in results["results"]["bindings"]:',
             '    print({name: cell["value"] for name, cell in row.items()})',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def r_raw_string(text: str) -> str:
+    """``text`` as an R raw string literal (R 4.0+: ``r"(…)"``), with as many dashes in its
+    delimiters as it takes for the closing one not to occur in ``text``."""
+    dashes = 0
+    while f"){'-' * dashes}\"" in text:
+        dashes += 1
+    return f'r"{"-" * dashes}({text}){"-" * dashes}"'
+
+
+def r_snippet(query_text: str, endpoint: str, form: str) -> str:
+    """An R program (httr2) that asks ``endpoint`` the same question and reads the answer into a
+    data frame: SELECT and CONSTRUCT answers as CSV (a CONSTRUCT as subject, predicate, object),
+    every column as text so that codes such as 0114 keep their leading zero."""
+    lines = [
+        "library(httr2)",
+        "",
+        f"query <- {r_raw_string(query_text)}",
+        "",
+        f'response <- request("{endpoint}") |>',
+        "  req_body_form(query = query) |>",
+        '  req_headers(Accept = "text/csv") |>',
+        "  req_perform()",
+        "",
+    ]
+    if form == "ASK":
+        lines.append('answer <- trimws(resp_body_string(response, encoding = "UTF-8")) == "true"')
+        lines.append("print(answer)")
+    else:
+        lines += [
+            'table <- read.csv(text = resp_body_string(response, encoding = "UTF-8"),',
+            '                  colClasses = "character", check.names = FALSE,',
+            '                  na.strings = character(0), encoding = "UTF-8")',
+            "print(table)",
         ]
     return "\n".join(lines) + "\n"

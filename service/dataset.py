@@ -19,6 +19,7 @@ from graph.dumps import DUMP_FORMATS, DumpCache, Dumps
 from graph.namespaces import PREFIXES, compact
 from graph.store import StoreError
 from graph.void import VCARD, counts, describe
+from service.csvw import table_list
 from service.errors import error_response, server_error
 from service.negotiation import from_format, negotiate
 
@@ -71,6 +72,15 @@ STRINGS = {
         "catalogue (the endpoint must allow Wikidata in KG_SERVICE_ALLOWLIST).",
     },
     "data_title": {"sv": "Nedladdningar", "en": "Downloads"},
+    "tables": {"sv": "Referenstabeller (CSV)", "en": "Reference tables (CSV)"},
+    "tables_intro": {
+        "sv": "Tabellerna frågas fram ur grafen vid varje nedladdning. Varje CSV-fil har en "
+        "beskrivning enligt W3C:s CSV on the Web (kolumner, datatyper, IRI-mallar, licens).",
+        "en": "The tables are queried from the graph at every download. Each CSV file has a "
+        "description following W3C's CSV on the Web (columns, datatypes, IRI templates, licence).",
+    },
+    "table": {"sv": "Tabell", "en": "Table"},
+    "metadata": {"sv": "Beskrivning (CSVW)", "en": "Description (CSVW)"},
     "allowed": {"sv": "Den här ändpunkten får anropa:", "en": "This endpoint may call:"},
     "service_off": {"sv": "SERVICE är avstängt på den här ändpunkten.",
                     "en": "SERVICE is off on this endpoint."},
@@ -194,6 +204,7 @@ def _html_page(stats: dict, dumps: Dumps) -> Response:
         s=_s,
         stats=stats,
         downloads=_downloads(dumps),
+        tables=table_list(_base_url(), _lang()),
         version=dumps.version,
         compact=compact,
         endpoint=f"{_base_url()}/sparql",
@@ -227,6 +238,7 @@ def data_list() -> Response:
         "license": current_app.config.get("KG_LICENSE"),
         "description": f"{_base_url()}/dataset",
         "dumps": _downloads(dumps),
+        "tables": table_list(_base_url(), _lang()),
     }
     if media == "application/json":
         response = current_app.json.response(data)

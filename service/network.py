@@ -5,7 +5,8 @@ and direct links such as ``kf:processLeads`` or ``kf:inCounty``), read once per 
 ``/network/<slug>?depth=1|2&relation=…&asof=YYYY-MM-DD`` filters them: by relation type, and by
 date (a relation whose period does not cover the date is hidden; one without a period is kept).
 The same network is served as JSON (``.json``), GraphML (``.graphml``), GEXF (``.gexf``) and a
-CSV edge list (``.csv``: source,target,relation,start,end,graph,…), written with networkx.
+CSV edge list (``.csv``: source,target,relation,start,end,graph,…, with its CSVW metadata at
+``.csv-metadata.json``), written with networkx.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import compact
 from graph.store import QueryError, StoreError
+from service import csvw
 from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.data import sort_key, sources
 from service.browse.i18n import current_lang
+from service.browse.overview import expand
 from service.browse.terms import href, iri_of, local_path
 from service.browse.views import storage_fault
 from service.errors import error_response
@@ -263,9 +266,20 @@ def to_networkx(payload: dict) -> nx.MultiDiGraph:
     return graph
 
 
+def csv_cell(edge: dict, field: str) -> str:
+    """An edge's cell in the CSV edge list: full IRIs (relation and role too), ``true``/``false``
+    for ``inferred``, the empty string for a missing value."""
+    value = edge.get(field)
+    if field == "inferred":
+        return "true" if value else "false"
+    if field in ("relation", "role") and value:
+        return expand(value) or value
+    return str(value or "")
+
+
 def export(payload: dict, fmt: str) -> tuple[bytes, str]:
     if fmt == "csv":
-        rows = ([str(edge.get(k) or "") for k in CSV_FIELDS] for edge in payload["edges"])
+        rows = ([csv_cell(edge, k) for k in CSV_FIELDS] for edge in payload["edges"])
         return csv_text(CSV_FIELDS, rows).encode("utf-8"), "text/csv; charset=utf-8"
     buffer = io.BytesIO()
     graph = to_networkx(payload)
@@ -281,8 +295,6 @@ def _params() -> tuple[int, set[str] | None, date | None, str | None]:
     (``offered``) with the checked ones (``relation``): types it did not offer (new at a greater
     depth) stay in; a link with only ``relation=`` keeps just those."""
     depth = 2 if request.args.get("depth") == "2" else 1
-    from service.browse.overview import expand
-
     chosen = {expand(r) or r for r in request.args.getlist("relation") if r}
     offered = {expand(r) or r for r in request.args.getlist("offered") if r}
     relations: set[str] | None = chosen or None
@@ -334,7 +346,9 @@ def network(rest: str):
     from service.browse.views import not_found, render, split_suffix
 
     slug, suffix = split_suffix(rest)
-    if suffix is None and "." in rest:
+    if rest.endswith(".csv" + csvw.METADATA):  # the CSVW metadata of the CSV edge list
+        slug, suffix = rest[: -len(".csv" + csvw.METADATA)], "csvm"
+    elif suffix is None and "." in rest:
         slug, _, suffix = rest.rpartition(".")
         if suffix not in ("graphml", "gexf", "csv"):
             slug, suffix = rest, None
@@ -345,6 +359,8 @@ def network(rest: str):
     depth, relations, asof, bad_date = _params()
     if bad_date:
         return error_response(400, f"asof must be a date YYYY-MM-DD, not {bad_date!r}")
+    if suffix == "csvm":
+        return csvw.network_metadata(CSV_FIELDS, cat.label(iri, "sv"), cat.label(iri, "en"))
     payload = network_data(cat, edge_table(), iri, depth, relations, asof, current_lang())
     query = request.query_string.decode()
     downloads = {
@@ -356,7 +372,7 @@ def network(rest: str):
         body, mimetype = export(payload, suffix)
         response = Response(body, content_type=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{suffix}"'
-        return response
+        return csvw.describedby(response) if suffix == "csv" else response
     fmt = "json" if suffix == "json" else None
     return render("network/network.html", payload, "network", downloads["json"], fmt)
 

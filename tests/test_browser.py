@@ -144,7 +144,7 @@ def test_keyboard_reaches_search_through_the_skip_link(page, live_server):
     "/?lang=en", "/def", "/class/kf:Municipality?page=2", "/network",
     "/source/hallbar-kompetensforsorjning-genom-regional-samverkan",
     "/graph/vastmanland-validering--inledning", "/search?q=validering&type=kf:GovernmentAgency",
-    "/id/finns-inte-i-grafen",
+    "/id/finns-inte-i-grafen", "/data/?lang=en", "/dataset", "/queries/forbund-municipalities",
 ])
 def test_more_pages_pass_axe(page, live_server, path):
     page.goto(live_server.url + path)

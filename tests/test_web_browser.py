@@ -139,6 +139,10 @@ def test_catalogue_copy_button_works_from_its_static_script(tab, hostile):
     assert tab.get_attribute("#copy-snippet", "data-copied") == "true"
     copied = tab.evaluate("navigator.clipboard.readText()")
     assert copied == tab.input_value("#snippet") and "SPARQLWrapper" in copied
+    tab.click("#copy-snippet-r")  # the R snippet's button, from the same script
+    assert tab.get_attribute("#copy-snippet-r", "data-copied") == "true"
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    assert copied == tab.input_value("#snippet-r") and "library(httr2)" in copied
     clean(tab, hostile)
 
 

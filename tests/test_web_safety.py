@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from csvw import CSVW
 from web_support import (
     HOSTILE_PAGES,
     fetch,
@@ -316,6 +317,19 @@ def test_catalogue_csv_writes_formulas_as_text_and_numbers_as_numbers(hostile):
     assert fyrbodal["forbundLabel"] == "Fyrbodals kommunalförbund"
     english = {r["forbund"]: r for r in _csv(hostile, "/queries/forbund-member-counts.csv?lang=en")}
     assert english["javascript:alert('subject')"]["forbundLabel"] == "'=1+2 javascript-förbund"
+
+
+def test_a_csvw_processor_reads_hostile_cells_as_data(hostile):
+    """Through the CSV's metadata (the csvw package): a script IRI is still just that IRI, a
+    formula-like label text with its apostrophe, a count an integer."""
+    table = CSVW(hostile.url + "/queries/forbund-member-counts.csv", validate=True)
+    assert table.is_valid, table.warnings
+    described = table.tables[0]
+    rows = {r["forbund"]: (n, r) for n, r in enumerate(described.iterdicts(), start=1)}
+    number, row = rows["javascript:alert('subject')"]
+    assert row["forbundLabel"] == "'=1+2 javascript-förbund" and row["members"] == 1
+    column = described.tableSchema.columndict["forbund"]
+    assert described.expand(column.valueUrl, row, _row=number) == "javascript:alert('subject')"
 
 
 def test_network_csv_writes_formulas_as_text(hostile):
