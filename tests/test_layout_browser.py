@@ -111,7 +111,8 @@ def test_the_home_page_leads_with_actors_agreements_projects_and_questions(
     # the internal classes are under the technical heading, after everything a researcher reads
     assert desktop.locator("section[aria-labelledby=h-technical] #h-classes").count() == 1
     actors = desktop.locator("section[aria-labelledby=h-actors]").inner_text()
-    for name in ("Fyrbodals kommunalförbund", "Skaraborgs kommunalförbund", "Valideringsdelegationen"):
+    for name in ("Fyrbodals kommunalförbund", "Skaraborgs kommunalförbund",
+                 "Valideringsdelegationen"):
         assert name in actors
     assert "Valideringslyft" in desktop.locator("section[aria-labelledby=h-projects]").inner_text()
     agreements = desktop.locator("section[aria-labelledby=h-agreements]").inner_text()
