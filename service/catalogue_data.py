@@ -131,7 +131,9 @@ def options(store: GraphStore, class_iri: str, lang: str) -> list[dict]:
 
 
 def bar_chart(columns: list[str], rows: list[dict], spec: str = "") -> dict | None:
-    """Geometry of a horizontal bar chart: label column and numeric value column.
+    """A horizontal bar chart: label column, numeric value column, and per bar its ``share`` of
+    the largest value in percent (the page draws each bar as wide as its share; labels are page
+    text beside the bars, so they wrap instead of being cut).
 
     ``spec`` is the header's ``#+ chart: <label-column> <value-column>``; without it the first
     column of text literals and the first numeric column are used.
@@ -162,13 +164,10 @@ def bar_chart(columns: list[str], rows: list[dict], spec: str = "") -> dict | No
     if not bars:
         return None
     top = max(b["value"] for b in bars) or 1.0
-    width, left, row_h = 640, 260, 22
-    for i, b in enumerate(bars):
-        b["y"] = 10 + i * row_h
-        b["width"] = max(1.0, (width - left - 60) * b["value"] / top) if b["value"] > 0 else 0
+    for b in bars:
+        b["share"] = round(max(0.5, 100 * b["value"] / top), 2) if b["value"] > 0 else 0
         b["text"] = f"{b['value']:g}"
-    return {"label_column": label_col, "value_column": value_col, "bars": bars, "left": left,
-            "width": width, "height": 20 + len(bars) * row_h, "row_height": row_h}
+    return {"label_column": label_col, "value_column": value_col, "bars": bars}
 
 
 def network(triples: list[ox.Triple], lang: str, focus: str | None = None, limit: int = 80) -> dict:

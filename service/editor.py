@@ -2,24 +2,23 @@
 
 The project's prefixes (``graph.namespaces.PREFIXES``) are built in; the autocompleters that would
 ask third parties (prefix.cc, Linked Open Vocabularies) are switched off, so no request leaves this
-service. The query catalogue's examples (``queries/catalogue/*.rq``, then
-``queries/competency/*.rq``) can be picked from a list. ``/editor.json`` is the page's data.
+service. The research query catalogue's queries (``queries/catalogue/*.rq``, the competency
+questions among them) can be picked from a list. ``/editor.json`` is the page's data.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, request
 
-from graph import queries
 from graph.namespaces import PREFIXES
 from graph.store import QueryError, StoreError
 from service.browse.i18n import current_lang
 from service.browse.views import storage_fault
+from service.catalogue import FOLDER, catalogue
 
 bp = Blueprint("editor", __name__)
 for _fault in (StoreError, QueryError):
     bp.register_error_handler(_fault, storage_fault)
-EXAMPLE_FOLDERS = ("catalogue", "competency")
 DEFAULT_QUERY = """PREFIX kf: <https://w3id.org/kompetensgraf/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -32,22 +31,20 @@ ORDER BY ?name
 
 
 def examples(lang: str) -> list[dict]:
+    """The catalogue's queries, each with its page (the one home of every example)."""
     out = []
-    for folder in EXAMPLE_FOLDERS:
-        if not (queries.QUERIES / folder).is_dir():
-            continue
-        for query in queries.load_dir(folder):
-            summary = (query.get("summary_sv") if lang == "sv" else "") or query.summary
-            out.append(
-                {
-                    "id": f"{folder}/{query.name}",
-                    "folder": folder,
-                    "name": query.name,
-                    "summary": summary or query.name,
-                    "query": query.text,
-                    "page": f"/queries/{query.name}" if folder == "catalogue" else None,
-                }
-            )
+    for query in catalogue().values():
+        summary = (query.get("summary_sv") if lang == "sv" else "") or query.summary
+        out.append(
+            {
+                "id": f"{FOLDER}/{query.name}",
+                "folder": FOLDER,
+                "name": query.name,
+                "summary": summary or query.name,
+                "query": query.text,
+                "page": f"/queries/{query.name}",
+            }
+        )
     return out
 
 

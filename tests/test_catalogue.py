@@ -2,14 +2,19 @@
 
 Every file has a valid header and declares its prefixes; every query (except federated ones, which
 need a remote SERVICE and are tested by the federation tests) has one test ``test_q_<name>`` that
-runs it with ``substitutions`` and asserts the research answer the sources give — the numbers
+runs it with ``substitutions`` and asserts the research answer the sources give (the competency
+questions, tagged ``competency question``, have theirs in ``test_competency.py``, over the seeds and
+facts alone) — the numbers
 below come from the sources (seeds, ``shared/reference/FACTS.md`` and ``SOURCES.md``), not from
 the queries' output.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -19,6 +24,8 @@ from graph.backends import open_store
 from graph.namespaces import compact
 from graph.sparql_text import bind_values, undeclared_prefixes
 
+TESTS = Path(__file__).resolve().parent
+README = TESTS.parent / "README.md"
 CATALOGUE = queries.load_dir("catalogue")
 LOCAL = [q for q in CATALOGUE if "SERVICE" not in queries.mask(q.text).upper()]
 
@@ -74,11 +81,35 @@ def test_every_file_has_a_valid_header_and_declares_its_prefixes(qf):
         param.convert(param.default)
 
 
+def competency_answers() -> set[str]:
+    """The queries whose answers ``test_competency.py`` asserts (``answer``/``column`` calls)."""
+    tree = ast.parse((TESTS / "test_competency.py").read_text(encoding="utf-8"))
+    return {node.args[1].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("answer", "column")
+            and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)}
+
+
 def test_there_are_at_least_25_queries_and_each_local_one_has_its_test():
     assert len(CATALOGUE) >= 25
+    answered = competency_answers()
     missing = [q.name for q in LOCAL
-               if not hasattr(sys.modules[__name__], "test_q_" + q.name.replace("-", "_"))]
+               if not hasattr(sys.modules[__name__], "test_q_" + q.name.replace("-", "_"))
+               and not ("competency question" in q.tags and q.name in answered)]
     assert missing == []
+
+
+def test_the_readme_lists_every_query_with_its_parameters_and_summary():
+    rows = {}
+    row = re.compile(r"\| \[`([\w-]+)`\]\(queries/catalogue/([\w-]+)\.rq\) \| (.*?) \| (.*) \|$")
+    for line in README.read_text(encoding="utf-8").splitlines():
+        match = row.match(line)
+        if match:
+            assert match[1] == match[2]
+            rows[match[1]] = (match[3], match[4])
+    assert list(rows) == [q.name for q in CATALOGUE]  # all, in file order
+    for qf in CATALOGUE:
+        params = ", ".join(f"`{p.name}` ({p.type})" for p in qf.params) or "–"
+        assert rows[qf.name] == (params, qf.summary)
 
 
 def test_bad_parameter_values_are_refused_with_the_reason():

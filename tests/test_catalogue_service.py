@@ -106,6 +106,8 @@ def test_bar_chart_and_network_view(live_server):
     assert bar.text.count("<rect ") == 21
     data = get(live_server, "/queries/municipalities-per-county.json").json()
     assert {b["label"]: b["value"] for b in data["chart"]["bars"]}["Västra Götalands län"] == 49
+    shares = {b["label"]: b["share"] for b in data["chart"]["bars"]}
+    assert shares["Västra Götalands län"] == 100 and shares["Gotlands län"] == round(100 / 49, 2)
     net = get(live_server, "/queries/actor-network", actor="kfid:region-lan-14")
     assert net.status_code == 200 and "<circle " in net.text and 'id="edges"' in net.text
     graph = get(live_server, "/queries/actor-network.json").json()["network"]

@@ -16,6 +16,18 @@ from service.browse.terms import link
 
 SOURCE_DOCUMENT = PREFIXES["kf"] + "SourceDocument"
 LIST_PAGE = 50
+#: What a researcher looks for first, in this order: the actors, the agreements and the projects
+#: (each a group of classes; the home page lists every instance of a class up to SHOWN of them).
+LEADS = (
+    ("actors", ("kf:Region", "kf:MunicipalFederation", "kf:SubregionalCompetenceCouncil",
+                "kf:GovernmentAgency", "kf:CountyAdministrativeBoard")),
+    ("agreements", ("kf:FundingAgreement", "kf:DeclarationOfIntent")),
+    ("projects", ("kf:EsfProject", "kf:Project", "schema:Project")),
+)
+SHOWN = 8
+#: Catalogue questions the home page offers (names in queries/catalogue/).
+QUESTIONS = ("responsibility-chain", "forbund-municipalities", "competence-councils",
+             "agreement-parties", "projects", "funding", "valid-on-date", "who-states")
 
 
 def expand(curie: str) -> str | None:
@@ -50,6 +62,7 @@ def home(store: GraphStore, cat: Catalog, lang: str) -> dict:
         per_doc[meta["doc"]] = per_doc.get(meta["doc"], 0) + 1
     info = getattr(store, "info", {}) or {}
     return {
+        "leads": leads(classes, cat, lang),
         "classes": classes,
         "counts": {
             "triples": sum(int(g["triples"].value) for g in graphs),
@@ -63,6 +76,39 @@ def home(store: GraphStore, cat: Catalog, lang: str) -> dict:
         "built_at": info.get("built_at") or info.get("time"),
         "endpoint": "/sparql",
     }
+
+
+def leads(classes: list[dict], cat: Catalog, lang: str) -> list[dict]:
+    """The groups the home page opens with: per class its count, list page and (when there are
+    few) its instances, by label."""
+    counted = {c["iri"]: c for c in classes}
+    members: dict[str, list[str]] = {}
+    for subject, types in cat.types.items():
+        for t in types:
+            members.setdefault(t, []).append(subject)
+    groups = []
+    for key, curies in LEADS:
+        entries = []
+        for curie in curies:
+            iri = expand(curie)
+            if iri not in counted:
+                continue  # a class the graph has no instance of
+            found = sorted(members.get(iri, []), key=lambda m: sort_key(cat.label(m, lang)))
+            shown = found if len(found) <= SHOWN else []
+            entries.append({**counted[iri], "items": [link(m, cat, lang) for m in shown]})
+        labels = [e["label"].casefold() for e in entries]
+        for entry in entries:  # two classes of one name (kf:Project, schema:Project): say which
+            entry["ambiguous"] = labels.count(entry["label"].casefold()) > 1
+        groups.append({"key": key, "classes": entries})
+    return groups
+
+
+def questions(found: dict[str, queries.QueryFile], lang: str) -> list[dict]:
+    """The catalogue questions the home page offers, titled in ``lang``."""
+    return [{"name": name, "url": f"/queries/{name}",
+             "title": (found[name].get("summary_sv") if lang == "sv" else "")
+             or found[name].summary}
+            for name in QUESTIONS if name in found]
 
 
 def class_list(

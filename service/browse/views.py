@@ -17,6 +17,7 @@ from service.browse.catalog import browse_query, get_catalog
 from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.rdf import SUFFIXES, description, serialize
 from service.browse.terms import iri_of, named
+from service.catalogue import catalogue
 from service.errors import error_response, server_error
 from service.negotiation import negotiate
 
@@ -87,8 +88,10 @@ def render(template: str, payload: dict, kind: str, json_url: str, fmt: str | No
 @bp.get("/index.json")
 @bp.get("/index.html")
 def home():
-    cat = get_catalog()
-    payload = overview.home(store(), cat, current_lang())
+    cat, lang = get_catalog(), current_lang()
+    payload = overview.home(store(), cat, lang)
+    payload["questions"] = overview.questions(catalogue(), lang)
+    payload["question_count"] = len(catalogue())
     fmt = "json" if request.path.endswith(".json") else None
     return render("browse/home.html", payload, "home", "/index.json", fmt)
 
