@@ -28,6 +28,7 @@ from service.browse.terms import href, iri_of, local_path
 from service.browse.views import storage_fault
 from service.errors import error_response
 from service.labels import inferred
+from service.network_style import legend, style_of
 from service.spreadsheet import csv_text
 
 bp = Blueprint("network", __name__)
@@ -187,6 +188,22 @@ def network_data(
 
     available = relation_counts(table, ego, depth)
     marks = inferred()
+    def node(n: str) -> dict:
+        kind = main_type(n)
+        curie = compact(kind) if kind else None
+        return {
+            "id": n,
+            "label": cat.label(n, lang),
+            "href": href(n),
+            "network": network_path(n),
+            "distance": distance[n],
+            "type": curie,
+            "type_label": cat.label(kind, lang) if kind else None,
+            "style": style_of(curie).key,
+        }
+
+    order = sorted(nodes, key=lambda n: (distance[n], sort_key(cat.label(n, lang))))
+    drawn = [node(n) for n in order]
     return {
         "ego": {"iri": ego, "label": cat.label(ego, lang), "href": href(ego),
                 "network": network_path(ego)},
@@ -203,18 +220,8 @@ def network_data(
             for r, n in sorted(available.items(), key=lambda kv: sort_key(cat.label(kv[0], lang)))
         ],
         "truncated": truncated,
-        "nodes": [
-            {
-                "id": n,
-                "label": cat.label(n, lang),
-                "href": href(n),
-                "network": network_path(n),
-                "distance": distance[n],
-                "type": compact(main_type(n)) if main_type(n) else None,
-                "type_label": cat.label(main_type(n), lang) if main_type(n) else None,
-            }
-            for n in sorted(nodes, key=lambda n: (distance[n], sort_key(cat.label(n, lang))))
-        ],
+        "nodes": drawn,
+        "styles": legend(drawn),
         "edges": [
             {
                 "id": f"e{i}",
