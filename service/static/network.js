@@ -14,25 +14,49 @@
   var styles = {};
   data.styles.forEach(function (s) { styles[s.key] = s; });
 
-  // Two lines of at most ~24 characters; the full label shows on hover and in the table.
-  function shortLabel(text) {
-    var words = String(text).split(/\s+/), lines = [""], cut = false;
+  // Labels of at most three lines of ~26 characters; the full label shows on hover and in the
+  // table. Where shortened labels would read alike ("Överenskommelse mellan Västra
+  // Götalandsregionen…" four times), the words they share give way to the words that differ.
+  var WIDTH = 26, LINES = 3;
+  function wrap(words, lines) {
+    var out = [""], cut = false;
     for (var i = 0; i < words.length; i++) {
-      var line = lines[lines.length - 1];
-      var next = line ? line + " " + words[i] : words[i];
-      if (next.length <= 24 || !line) { lines[lines.length - 1] = next; continue; }
-      if (lines.length === 2) { cut = true; break; }
-      lines.push(words[i]);
+      var line = out[out.length - 1], next = line ? line + " " + words[i] : words[i];
+      if (next.length <= WIDTH || !line) { out[out.length - 1] = next; continue; }
+      if (out.length === lines) { cut = true; break; }
+      out.push(words[i]);
     }
-    lines = lines.map(function (l) { return l.length > 26 ? l.slice(0, 25) : l; });
-    var shortened = cut || lines.join(" ").length < String(text).length;
-    return lines.join("\n") + (shortened ? "…" : "");
+    out = out.map(function (l) { if (l.length > WIDTH + 2) { cut = true; return l.slice(0, WIDTH); } return l; });
+    return out.join("\n") + (cut ? "…" : "");
   }
+  function words(text) { return String(text).split(/\s+/).filter(Boolean); }
+  function shortLabels(nodes) {
+    var short = {}, alike = {};
+    nodes.forEach(function (n) {
+      short[n.id] = wrap(words(n.label), LINES);
+      (alike[short[n.id]] = alike[short[n.id]] || []).push(n);
+    });
+    Object.keys(alike).forEach(function (label) {
+      var group = alike[label];
+      if (group.length < 2) return;
+      var lists = group.map(function (n) { return words(n.label); });
+      var common = 0;
+      while (lists.every(function (l) { return common < l.length - 1 && l[common] === lists[0][common]; })) common++;
+      if (!common) return;
+      group.forEach(function (n, k) {
+        var head = wrap(lists[k].slice(0, common), 1).split("…")[0];
+        short[n.id] = head + (common > words(head).length ? " …" : "") + "\n" +
+          wrap(lists[k].slice(common), LINES - 1);
+      });
+    });
+    return short;
+  }
+  var labels = shortLabels(data.nodes);
 
   var elements = [];
   data.nodes.forEach(function (n) {
     var s = styles[n.style] || {};
-    elements.push({ data: { id: n.id, label: shortLabel(n.label), full: n.label, network: n.network,
+    elements.push({ data: { id: n.id, label: labels[n.id], full: n.label, network: n.network,
                             colour: s.colour || "#6b6b6b", shape: s.points ? "polygon" : "ellipse",
                             points: s.points ? s.points.join(" ") : "0 0",
                             ego: n.distance === 0 ? 1 : 0, distance: n.distance } });
@@ -63,7 +87,7 @@
         "shape-polygon-points": "data(points)", "width": 18, "height": 18,
         "label": "data(label)", "font-size": FONT, "color": "#1b1b1b", "text-wrap": "wrap",
         "text-max-width": 200, "text-valign": "bottom", "text-halign": "center", "text-margin-y": 3,
-        "text-background-color": "#fbfcfd", "text-background-opacity": 0.85,
+        "text-background-color": "#fbfcfd", "text-background-opacity": 1,
         "text-background-padding": 1, "min-zoomed-font-size": 0 } },
       { selector: "node[ego = 1]", style: { "width": 30, "height": 30, "border-width": 3,
         "border-color": "#1b1b1b", "font-weight": "bold" } },
@@ -76,8 +100,7 @@
       { selector: "edge[back > 0]", style: { "source-arrow-shape": "triangle" } },
       { selector: "edge.hover, edge:selected", style: { "line-color": "#b3261e",
         "target-arrow-color": "#b3261e", "source-arrow-color": "#b3261e", "z-index": 9 } },
-      { selector: "node.hover", style: { "label": "data(full)", "text-max-width": 320,
-        "z-index": 10, "text-background-opacity": 1 } }
+      { selector: "node.hover", style: { "label": "data(full)", "text-max-width": 320, "z-index": 10 } }
     ]
   });
 
@@ -136,44 +159,42 @@
     if (edgeCount) edgeCount.textContent = String(count);
   }
 
-  function labelBoxes() {
-    return cy.nodes(":visible").map(function (n) {
-      return { node: n, box: n.boundingBox({ includeLabels: true, includeOverlays: false }) };
-    });
-  }
-
-  // Moves nodes apart until no node with its label overlaps another (a few passes usually do).
+  // Moves nodes apart until no node with its label overlaps another. A node's box (with its
+  // label) keeps its size as it moves, so the work is done on plain numbers and the nodes are
+  // moved once at the end.
   function separate() {
-    for (var pass = 0; pass < 400; pass++) {
-      var items = labelBoxes(), moved = false;
-      var shift = items.map(function () { return { x: 0, y: 0 }; });
+    var nodes = cy.nodes(":visible");
+    var items = nodes.map(function (n) {
+      var p = n.position(), b = n.boundingBox({ includeLabels: true, includeOverlays: false });
+      return { x: p.x, y: p.y, left: p.x - b.x1 + GAP / 2, right: b.x2 - p.x + GAP / 2,
+               top: p.y - b.y1 + GAP / 2, bottom: b.y2 - p.y + GAP / 2 };
+    });
+    for (var pass = 0; pass < 2000; pass++) {
+      var moved = false;
       for (var i = 0; i < items.length; i++) {
-        var a = items[i].box;
+        var a = items[i];
         for (var j = i + 1; j < items.length; j++) {
-          var b = items[j].box;
-          var dx = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + GAP;
-          var dy = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + GAP;
+          var b = items[j];
+          var dx = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x - a.left, b.x - b.left);
+          var dy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y - a.top, b.y - b.top);
           if (dx <= 0 || dy <= 0) continue;
           moved = true;
-          var ca = (a.x1 + a.x2) / 2, cb = (b.x1 + b.x2) / 2;
-          var ma = (a.y1 + a.y2) / 2, mb = (b.y1 + b.y2) / 2;
+          var ca = a.x + (a.right - a.left) / 2, cb = b.x + (b.right - b.left) / 2;
+          var ma = a.y + (a.bottom - a.top) / 2, mb = b.y + (b.bottom - b.top) / 2;
           if (dx < dy) {
-            var sx = (ca < cb || (ca === cb && i < j) ? -1 : 1) * (dx / 2 + 0.5);
-            shift[i].x += sx; shift[j].x -= sx;
+            var sx = (ca <= cb ? -1 : 1) * (dx / 2 + 0.5);
+            a.x += sx; b.x -= sx;
           } else {
-            var sy = (ma < mb || (ma === mb && i < j) ? -1 : 1) * (dy / 2 + 0.5);
-            shift[i].y += sy; shift[j].y -= sy;
+            var sy = (ma <= mb ? -1 : 1) * (dy / 2 + 0.5);
+            a.y += sy; b.y -= sy;
           }
         }
       }
-      if (!moved) return;
-      cy.batch(function () {
-        items.forEach(function (item, k) {
-          var p = item.node.position();
-          item.node.position({ x: p.x + shift[k].x, y: p.y + shift[k].y });
-        });
-      });
+      if (!moved) break;
     }
+    cy.batch(function () {
+      nodes.forEach(function (n, k) { n.position({ x: items[k].x, y: items[k].y }); });
+    });
   }
 
   // fcose starts from random positions: a fixed seed draws the same network the same way.
@@ -190,7 +211,7 @@
     try {
       cy.elements(":visible").layout({
         name: typeof cytoscapeFcose !== "undefined" ? "fcose" : "cose",
-        quality: "proof", randomize: true, animate: false, fit: false,
+        quality: "default", randomize: true, animate: false, fit: false,
         nodeDimensionsIncludeLabels: true, packComponents: true,
         idealEdgeLength: function (edge) { return edge.source().data("ego") || edge.target().data("ego") ? 110 : 70; },
         nodeRepulsion: function () { return 9000; },
@@ -207,7 +228,7 @@
   function frame() {
     var width = holder.clientWidth || 800;
     var box = cy.elements(":visible").boundingBox({ includeLabels: true, includeOverlays: false });
-    if (box.w * MIN_ZOOM > width - 30) {
+    for (var round = 0; round < 4 && box.w * MIN_ZOOM > width - 30; round++) {
       var factor = (width - 30) / MIN_ZOOM / box.w;
       cy.nodes(":visible").forEach(function (n) {
         var p = n.position();
