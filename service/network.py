@@ -6,6 +6,8 @@ and direct links such as ``kf:processLeads`` or ``kf:inCounty``), read once per 
 date (a relation whose period does not cover the date is hidden; one without a period is kept).
 The same network is served as JSON (``.json``), GraphML (``.graphml``), GEXF (``.gexf``) and a
 CSV edge list (``.csv``: source,target,relation,start,end,graph,…), written with networkx.
+The page and the JSON also carry how each node is drawn (``style``, ``styles``: see
+``service/network_style.py``).
 """
 
 from __future__ import annotations
