@@ -70,11 +70,14 @@ def open_network(tab, server, slug: str, **params) -> dict:
 
 def click_in_drawing(tab, point: dict) -> None:
     """A real mouse click at a point of the drawing (Cytoscape's rendered coordinates), scrolled
-    into the middle of the window first."""
-    at = tab.evaluate("p => { const r = document.getElementById('cy').getBoundingClientRect();"
-                      " window.scrollBy(0, r.top + p.y - window.innerHeight / 2);"
-                      " const s = document.getElementById('cy').getBoundingClientRect();"
-                      " return {x: s.left + p.x, y: s.top + p.y}; }", point)
+    into the middle of the window first (and two frames later, once Cytoscape has heard of the
+    scroll: it keeps the drawing's place on the page until a scroll event says otherwise)."""
+    at = tab.evaluate(
+        "p => new Promise(done => { const r = document.getElementById('cy')"
+        ".getBoundingClientRect(); window.scrollBy(0, r.top + p.y - window.innerHeight / 2);"
+        " requestAnimationFrame(() => requestAnimationFrame(() => { const s = document"
+        ".getElementById('cy').getBoundingClientRect(); done({x: s.left + p.x, y: s.top + p.y});"
+        " })); })", point)
     tab.mouse.click(at["x"], at["y"])
 
 
