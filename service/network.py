@@ -7,6 +7,8 @@ date (a relation whose period does not cover the date is hidden; one without a p
 The same network is served as JSON (``.json``), GraphML (``.graphml``), GEXF (``.gexf``) and a
 CSV edge list (``.csv``: source,target,relation,start,end,graph,…, with its CSVW metadata at
 ``.csv-metadata.json``), written with networkx.
+The page and the JSON also carry how each node is drawn (``style``, ``styles``: see
+``service/network_style.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from service.browse.terms import href, iri_of, local_path
 from service.browse.views import storage_fault
 from service.errors import error_response
 from service.labels import inferred
+from service.network_style import legend, style_of
 from service.spreadsheet import csv_text
 
 bp = Blueprint("network", __name__)
@@ -190,6 +193,22 @@ def network_data(
 
     available = relation_counts(table, ego, depth)
     marks = inferred()
+    def node(n: str) -> dict:
+        kind = main_type(n)
+        curie = compact(kind) if kind else None
+        return {
+            "id": n,
+            "label": cat.label(n, lang),
+            "href": href(n),
+            "network": network_path(n),
+            "distance": distance[n],
+            "type": curie,
+            "type_label": cat.label(kind, lang) if kind else None,
+            "style": style_of(curie).key,
+        }
+
+    order = sorted(nodes, key=lambda n: (distance[n], sort_key(cat.label(n, lang))))
+    drawn = [node(n) for n in order]
     return {
         "ego": {"iri": ego, "label": cat.label(ego, lang), "href": href(ego),
                 "network": network_path(ego)},
@@ -206,18 +225,8 @@ def network_data(
             for r, n in sorted(available.items(), key=lambda kv: sort_key(cat.label(kv[0], lang)))
         ],
         "truncated": truncated,
-        "nodes": [
-            {
-                "id": n,
-                "label": cat.label(n, lang),
-                "href": href(n),
-                "network": network_path(n),
-                "distance": distance[n],
-                "type": compact(main_type(n)) if main_type(n) else None,
-                "type_label": cat.label(main_type(n), lang) if main_type(n) else None,
-            }
-            for n in sorted(nodes, key=lambda n: (distance[n], sort_key(cat.label(n, lang))))
-        ],
+        "nodes": drawn,
+        "styles": legend(drawn),
         "edges": [
             {
                 "id": f"e{i}",

@@ -234,7 +234,11 @@ def test_ontology_documentation_and_terms(client):
     ("/assets/vendor/cytoscape/cytoscape.min.js", 200),
     ("/assets/vendor/yasgui/yasgui.min.js", 200),
     ("/assets/vendor/yasgui/yasgui.min.css", 200),
+    ("/assets/vendor/cytoscape-fcose/layout-base.js", 200),
+    ("/assets/vendor/cytoscape-fcose/cose-base.js", 200),
+    ("/assets/vendor/cytoscape-fcose/cytoscape-fcose.js", 200),
     ("/assets/vendor/cytoscape/package.json", 404),
+    ("/assets/vendor/cytoscape-fcose/package.json", 404),
     ("/assets/vendor/../package.json", 404),
 ])
 def test_only_listed_vendor_files_are_served(client, path, status):

@@ -150,3 +150,38 @@ def test_form_keeps_relation_types_it_did_not_offer(client):
                                "&relation=kf:participation").get_json()
     relations = {e["relation"] for e in without_grant["edges"]}
     assert "kf:Grant" not in relations and "kf:inCounty" in relations
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_each_style_has_its_own_colour_and_shape_visible_on_the_drawing():
+    from service.network_style import OTHER, SHAPES, STYLES
+
+    styles = (*STYLES, OTHER)
+    assert len({s.colour for s in styles}) == len(styles)
+    assert len({s.shape for s in styles}) == len(styles)
+    assert {s.shape for s in styles} <= set(SHAPES)
+    types = [t for s in styles for t in s.types]
+    assert len(types) == len(set(types))  # a type is drawn one way
+    background = _luminance("#fbfcfd")
+    for style in styles:  # WCAG 1.4.11: graphical objects at least 3:1
+        assert (background + 0.05) / (_luminance(style.colour) + 0.05) >= 3, style
+
+
+def test_nodes_carry_their_style_and_the_legend_names_their_types(client):
+    data = network(client, depth=2)
+    keys = [s["key"] for s in data["styles"]]
+    assert sorted(keys) == sorted({n["style"] for n in data["nodes"]})
+    municipality = next(s for s in data["styles"] if s["key"] == "municipality")
+    assert municipality["types"] == ["kommun"] and municipality["points"] is None
+    federation = next(n for n in data["nodes"] if n["id"] == FYRBODAL)
+    assert federation["style"] == "federation"
+    english = network(client, lang="en")
+    assert "municipal federation" in {t for s in english["styles"] for t in s["types"]}

@@ -16,6 +16,10 @@ bp = Blueprint("assets", __name__)
 
 VENDOR: dict[str, str] = {
     "cytoscape/cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+    # the force-directed layout of the network view, and the two libraries it is built on
+    "cytoscape-fcose/layout-base.js": "layout-base/layout-base.js",
+    "cytoscape-fcose/cose-base.js": "cose-base/cose-base.js",
+    "cytoscape-fcose/cytoscape-fcose.js": "cytoscape-fcose/cytoscape-fcose.js",
     "yasgui/yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui/yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
 }
