@@ -189,13 +189,18 @@ class QueryFile:
         """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the query form."""
         return query_form(self.text)
 
-    def bind(self, raw: Mapping[str, str] | None = None) -> dict[str, Term]:
-        """Substitutions for the given raw values; a parameter left out takes its default."""
+    def bind(
+        self, raw: Mapping[str, str] | None = None, *, defaults: bool = True
+    ) -> dict[str, Term]:
+        """Substitutions for the given raw values; a parameter left out takes its default (with
+        ``defaults=False`` it stays unbound: the query answers for every value)."""
         raw = raw or {}
         bindings = {}
         for param in self.params:
             value = raw.get(param.name)
             if value is None or not str(value).strip():
+                if not defaults:
+                    continue
                 value = param.default
             bindings[param.name] = param.convert(str(value))
         return bindings
