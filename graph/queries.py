@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import shlex
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,6 +227,20 @@ def load(path: Path) -> QueryFile:
 
 def load_dir(folder: str) -> list[QueryFile]:
     return [load(p) for p in sorted((QUERIES / folder).glob("*.rq"))]
+
+
+def local(folder: str = "catalogue") -> list[QueryFile]:
+    """The queries of a folder that need no network (no ``SERVICE`` call)."""
+    return [qf for qf in load_dir(folder) if "SERVICE" not in mask(qf.text).upper()]
+
+
+def timed(store, qf: QueryFile, values: Mapping[str, Term]) -> tuple[float, int]:
+    """Seconds to evaluate a query and read its whole answer, and the answer's size (rows,
+    triples, or 1 for ASK): the catalogue times of the tests and ``benchmarks/``."""
+    started = time.perf_counter()
+    result = store.query(qf.text, substitutions=values)
+    size = 1 if isinstance(result, ox.QueryBoolean) else sum(1 for _ in result)
+    return time.perf_counter() - started, size
 
 
 def internal(name: str) -> str:

@@ -19,7 +19,7 @@ from graph.namespaces import compact
 from graph.store import open_store
 
 CATALOGUE = queries.load_dir("catalogue")
-LOCAL = [q for q in CATALOGUE if "SERVICE" not in queries.mask(q.text).upper()]
+LOCAL = queries.local()
 
 GR = "kfid:goteborgsregionens-kommunalforbund"
 FYRBODAL = "kfid:fyrbodals-kommunalforbund"

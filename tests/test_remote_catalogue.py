@@ -27,7 +27,7 @@ from graph import queries
 from graph.remote_text import mask
 from graph.store import open_store
 
-CATALOGUE = [q for q in queries.load_dir("catalogue") if "SERVICE" not in queries.mask(q.text)]
+CATALOGUE = queries.local()  # SERVICE calls need the network
 
 @pytest.fixture(scope="module")
 def reference(built_store):
