@@ -8,7 +8,7 @@ PORT   ?= 5000
 # serving processes for `make run`: 0 = one per CPU core (gunicorn; 1 = waitress, and always 1 with updates on)
 PROCESSES ?= 0
 
-.PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench clean
+.PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench bench-catalogue clean
 
 setup: setup-python setup-node
 
@@ -61,6 +61,10 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_sparql.py
+
+# each catalogue query's time, with its default parameters and unbound
+bench-catalogue: setup
+	$(BIN)/python benchmarks/bench_catalogue.py --store $(STORE)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -96,26 +96,34 @@ def _open(args) -> GraphStore:
     return open_store(args.store, read_only=True)
 
 
+def _query_file(arg: str) -> Path | None:
+    """The .rq file the argument names (a path, or a catalogue query's name); None: SPARQL text."""
+    candidates = [Path(arg)]
+    if "/" not in arg:
+        candidates.append(queries.QUERIES / "catalogue" / f"{arg}.rq")
+    try:
+        return next((path for path in candidates if path.is_file()), None)
+    except (OSError, ValueError):  # query text too long or odd to be a file name
+        return None
+
+
 def cmd_query(args) -> int:
-    text, path = args.query, Path(args.query)
-    catalogued = queries.QUERIES / "catalogue" / f"{text}.rq"
-    if not path.is_file() and "/" not in text and catalogued.is_file():
-        path = catalogued  # a catalogue query by name
+    text, path = args.query, _query_file(args.query)
     substitutions = {}
-    if path.is_file():
+    if path:
         qf = queries.load(path)
         text = qf.text
-        if args.param or path.resolve().parent == catalogued.parent.resolve():
-            given = dict(p.partition("=")[::2] for p in args.param)
-            try:
-                unknown = set(given) - {p.name for p in qf.params}
-                if unknown:
-                    raise queries.ParamError(f"{path.name} has no parameter {', '.join(unknown)}")
-                substitutions = qf.bind(given)  # left out: the default of the #+ param: line
-            except (queries.ParamError, queries.HeaderError) as exc:
-                raise QueryError(str(exc)) from exc
-    elif args.param:
-        raise QueryError("--param needs a .rq file or a catalogue query name")
+        given = dict(p.partition("=")[::2] for p in args.param)
+        try:
+            unknown = set(given) - {p.name for p in qf.params}
+            if unknown:
+                raise queries.ParamError(f"{path.name} has no parameter {', '.join(unknown)}")
+            # left out: the default of the #+ param: line, or unbound with --unbound
+            substitutions = qf.bind(given, defaults=not args.unbound)
+        except (queries.ParamError, queries.HeaderError) as exc:
+            raise QueryError(str(exc)) from exc
+    elif args.param or args.unbound:
+        raise QueryError("--param and --unbound need a .rq file or a catalogue query name")
     store = _open(args)
     result = store.query(text, substitutions=substitutions)
     out = sys.stdout.buffer
@@ -224,7 +232,10 @@ def parser() -> argparse.ArgumentParser:
     q = with_store(sub.add_parser("query", help="run a SPARQL query (text or .rq file)"))
     q.add_argument("query", help="SPARQL text, a path to a .rq file or a catalogue query's name")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter of the .rq file (#+ param:), bound by substitution")
+                   help="a parameter of the .rq file (#+ param:), bound by substitution; "
+                   "one left out takes its header's default")
+    q.add_argument("--unbound", action="store_true",
+                   help="leave the parameters not given with --param unbound (no defaults)")
     q.add_argument(
         "--format", choices=sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS) - {"trig", "nquads"})
     )

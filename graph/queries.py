@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import shlex
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -187,13 +188,18 @@ class QueryFile:
         """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the query form."""
         return query_form(self.text)
 
-    def bind(self, raw: Mapping[str, str] | None = None) -> dict[str, Term]:
-        """Substitutions for the given raw values; a parameter left out takes its default."""
+    def bind(
+        self, raw: Mapping[str, str] | None = None, *, defaults: bool = True
+    ) -> dict[str, Term]:
+        """Substitutions for the given raw values; a parameter left out takes its default (with
+        ``defaults=False`` it stays unbound: the query answers for every value)."""
         raw = raw or {}
         bindings = {}
         for param in self.params:
             value = raw.get(param.name)
             if value is None or not str(value).strip():
+                if not defaults:
+                    continue
                 value = param.default
             bindings[param.name] = param.convert(str(value))
         return bindings
@@ -225,6 +231,20 @@ def load_dir(folder: str) -> list[QueryFile]:
 def text(folder: str, name: str) -> str:
     """The text of ``queries/<folder>/<name>.rq``, read once: the queries the code runs itself."""
     return (QUERIES / folder / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def local(folder: str = "catalogue") -> list[QueryFile]:
+    """The queries of a folder that need no network (no ``SERVICE`` call)."""
+    return [qf for qf in load_dir(folder) if "SERVICE" not in mask(qf.text).upper()]
+
+
+def timed(store, qf: QueryFile, values: Mapping[str, Term]) -> tuple[float, int]:
+    """Seconds to evaluate a query and read its whole answer, and the answer's size (rows,
+    triples, or 1 for ASK): the catalogue times of the tests and ``benchmarks/``."""
+    started = time.perf_counter()
+    result = store.query(qf.text, substitutions=values)
+    size = 1 if isinstance(result, ox.QueryBoolean) else sum(1 for _ in result)
+    return time.perf_counter() - started, size
 
 
 def internal(name: str) -> str:

@@ -27,7 +27,7 @@ from graph.sparql_text import bind_values, undeclared_prefixes
 TESTS = Path(__file__).resolve().parent
 README = TESTS.parent / "README.md"
 CATALOGUE = queries.load_dir("catalogue")
-LOCAL = [q for q in CATALOGUE if "SERVICE" not in queries.mask(q.text).upper()]
+LOCAL = queries.local()
 
 GR = "kfid:goteborgsregionens-kommunalforbund"
 FYRBODAL = "kfid:fyrbodals-kommunalforbund"
@@ -491,3 +491,23 @@ def test_the_command_line_runs_a_catalogue_query_by_name_with_parameters(built_s
     bad = subprocess.run([*base, "--param", "forbund=not an iri"], capture_output=True, text=True,
                          timeout=240, cwd=queries.ROOT, encoding="utf-8")
     assert bad.returncode == 2 and "not an IRI" in bad.stderr
+
+
+def test_the_command_line_binds_a_files_defaults_unless_told_unbound(built_store):
+    """A .rq file, named by its path too, runs with its header's defaults; ``--unbound`` leaves
+    them out, so the query answers for every value (here: all 290 municipalities)."""
+    import subprocess
+
+    def csv(*extra):
+        done = subprocess.run(
+            [sys.executable, "-m", "graph.cli", "query",
+             "queries/catalogue/municipality-profile.rq", "--store", str(built_store),
+             "--format", "csv", *extra],
+            capture_output=True, text=True, timeout=240, cwd=queries.ROOT, check=True,
+            encoding="utf-8")
+        return {line.split(",")[0] for line in done.stdout.strip().splitlines()[1:]}
+
+    assert csv() == {queries.expand_iri("kfid:kommun-1384")}  # the #+ param: default, Kungsbacka
+    assert len(csv("--unbound")) == sum(PER_COUNTY.values())
+    assert csv("--unbound", "--param", "municipality=kfid:kommun-1480") == {
+        queries.expand_iri("kfid:kommun-1480")}  # Göteborg: what is given is still bound

@@ -20,7 +20,7 @@ from graph import queries
 from tests.conftest import start_server
 
 CATALOGUE = queries.load_dir("catalogue")
-LOCAL = [q for q in CATALOGUE if "SERVICE" not in queries.mask(q.text).upper()]
+LOCAL = queries.local()
 BORAS = "kfid:borasregionen-sjuharads-kommunalforbund"
 FORBUND = {"kfid:goteborgsregionens-kommunalforbund", "kfid:fyrbodals-kommunalforbund", BORAS,
            "kfid:skaraborgs-kommunalforbund"}

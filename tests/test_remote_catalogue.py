@@ -27,7 +27,7 @@ from graph import queries
 from graph.backends import open_store
 from graph.sparql_text import mask
 
-CATALOGUE = [q for q in queries.load_dir("catalogue") if "SERVICE" not in queries.mask(q.text)]
+CATALOGUE = queries.local()  # SERVICE calls need the network
 
 @pytest.fixture(scope="module")
 def reference(built_store):
