@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench_sparql import bench_store  # noqa: E402
 
 from graph import queries  # noqa: E402
-from graph.store import open_store  # noqa: E402
+from graph.backends import open_store  # noqa: E402
 
 
 def measure(store, qf, values, repeat: int) -> tuple[float, float, int]:

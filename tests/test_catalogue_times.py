@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from graph import queries
-from graph.store import open_store
+from graph.backends import open_store
 
 CATALOGUE = queries.local()  # SERVICE calls need the network
 
