@@ -171,6 +171,12 @@ class Parsed:
     mentioned_in: dict[str, set[str]] = field(default_factory=dict)
     #: Every node of the project's own files (all judged by the shapes).
     project_nodes: set[str] = field(default_factory=set)
+    #: The IRIs of researchers' files that are the project's things (:func:`user_scope`).
+    user_nodes: set[str] = field(default_factory=set)
+
+    def judges(self, iri: str) -> bool:
+        """Is the node ``iri`` one the checks judge: the project's own, not a researcher's?"""
+        return iri in self.project_nodes or iri in self.user_nodes or iri.startswith(BASE)
 
     def where(self, node: str) -> str:
         """The files that describe ``node`` (or, failing that, that mention it)."""
@@ -231,6 +237,10 @@ def user_scope(store: ox.Store, graphs: dict[str, str], parsed: Parsed) -> rdfli
         for s, p, o in part:
             scoped.add((s, p, o))
             parsed.files_of.setdefault(str(s), set()).add(file)
+    parsed.user_nodes |= {
+        str(s) for s in set(scoped.subjects()) if isinstance(s, rdflib.URIRef)
+        and _judged(s, scoped, parsed)
+    }
     return scoped
 
 
@@ -305,13 +315,16 @@ def shacl_problems(
 
 
 def check_problems(store, parsed: Parsed | None = None, root: Path = ROOT) -> list[Problem]:
-    """Run each ``*-violation.rq`` against a loaded store; every row is a problem."""
+    """Run each ``*-violation.rq`` against a loaded store; every row is a problem, unless its
+    focus is a researcher's own thing (:meth:`Parsed.judges`)."""
     problems = []
     for path in check_queries(root):
         rows = store.select(path.read_text(encoding="utf-8"))
         for row in rows:
             focus = row.get("focus")
             focus_iri = focus.value if focus is not None else "-"
+            if parsed and isinstance(focus, ox.NamedNode) and not parsed.judges(focus_iri):
+                continue  # a researcher's own thing (their labels, their vocabulary)
             reason = row.get("reason")
             problems.append(
                 Problem(

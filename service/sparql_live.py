@@ -5,8 +5,9 @@ Three ways to serve an on-disk build (``--store``):
 - **read-only, no ``--load``** — the workers open the published build directory read-only. Nothing
   writes anywhere; the build stays pristine.
 - **read-only with ``--load FILE``** — at start the build is copied (``Store.backup``: hard links
-  where possible) into a temporary directory, the files are loaded there, each into a named graph of
-  its own, and the workers read a snapshot of it. The copy is removed when the server stops.
+  where possible) into a temporary directory, the files are bulk-loaded there (:mod:`graph.bulk`),
+  each into a named graph of its own and into the merge, and the workers read a snapshot of it.
+  The copy is removed when the server stops, or at once if a file cannot be loaded.
 - **updates enabled** (``KG_UPDATE_TOKEN`` set) — one update process
   (:class:`~service.sparql_writer.UpdateProcess`) holds the only read-write database,
   ``<KG_DATA_DIR>/<build-id>/db`` (``KG_DATA_DIR`` defaults to ``live/`` beside the store, i.e.
@@ -36,6 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.build import user_graph, user_provenance, user_source
+from graph.bulk import BadData, load_file
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore, GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
@@ -230,8 +232,13 @@ def prepare(
     store.close()
     live = EmbeddedStore(db, read_only=False)  # fails if another server writes it: that's right
     shutil.rmtree(workdir / "snapshots", ignore_errors=True)
-    if loads:
+    try:
         load_files(live, loads)
+    except BaseException:
+        live.close()
+        if temporary:  # never served: nothing half-loaded stays behind
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
     log.info("serving %s database %s", "a temporary" if temporary else "the live", db)
     if not writable:
         dataset = Dataset(live, None, workdir=workdir, temporary=True)
@@ -261,13 +268,17 @@ def load_files(store: GraphStore, paths: list[Path]) -> None:
     metadata graph, as ``kompetensgraf build --load`` does); quad files keep their graphs."""
     for path in _files(paths):
         src = source_of(path)
-        data = path.read_bytes()
+        quads = src.syntax in ("trig", "nquads")
+        graph = None if quads else user_graph(path)
         try:
-            if src.syntax in ("trig", "nquads"):
-                store.load(data, src.ox_format)
+            if isinstance(store, EmbeddedStore):
+                _bulk(store, path, src.ox_format, graph)
+            elif quads:
+                store.load(path.read_bytes(), src.ox_format)
+            else:
+                store.replace_graph(graph, path.read_bytes(), src.ox_format)
+            if quads:
                 continue
-            graph = user_graph(path)
-            store.replace_graph(graph, data, src.ox_format)
             _forget_load_time(store, graph, user_source(path))
             store.load(
                 ox.serialize(user_provenance(path, graph), format=ox.RdfFormat.N_QUADS),
@@ -275,6 +286,21 @@ def load_files(store: GraphStore, paths: list[Path]) -> None:
             )
         except QueryError as exc:
             raise QueryError(f"cannot load {path}: {exc}") from exc
+
+
+def _bulk(store: EmbeddedStore, path: Path, fmt: ox.RdfFormat, graph: str | None) -> None:
+    """Replace ``graph`` by the file, with the bulk loader (the graph and the merge at once); a
+    file that fails leaves no part of it in the graph."""
+    if graph is not None:
+        store.remove_graph(graph)  # loaded at an earlier start of the live database
+    try:
+        load_file(store.raw, path, fmt, graph)
+    except BadData as exc:
+        if graph is not None:
+            store.remove_graph(graph)
+        raise QueryError(str(exc).removeprefix(f"{path}: ")) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot load {path}: {exc}") from exc
 
 
 def _files(paths: list[Path]) -> list[Path]:
