@@ -316,9 +316,18 @@ def _files(paths: list[Path]) -> list[Path]:
 
 def _forget_load_time(store: GraphStore, graph: str, doc: str) -> None:
     """On a restart the file is loaded again: keep one load time (and day read), not one per
-    start (through the store's update, so that the default graph, the merge, follows)."""
+    start, in the metadata graph and in the merge (the default graph)."""
     meta = ox.NamedNode(META_GRAPH)
-    store.update(
-        f"DELETE WHERE {{ GRAPH {meta} {{ {ox.NamedNode(graph)} {GENERATED_AT} ?time }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {meta} {{ {ox.NamedNode(doc)} {ACCESSED} ?day }} }}"
-    )
+    stated = [f"{ox.NamedNode(graph)} {GENERATED_AT} ?time", f"{ox.NamedNode(doc)} {ACCESSED} ?day"]
+    if not isinstance(store, EmbeddedStore):
+        store.update(" ;\n".join(f"DELETE WHERE {{ GRAPH {meta} {{ {t} }} }}" for t in stated))
+        return
+    # Only these triples change: take them out of the merge where no other graph states them,
+    # then out of the metadata graph, in one request (the store's own update would re-derive
+    # the whole merge, a pass over every loaded triple).
+    store.raw.update(" ;\n".join(
+        f"DELETE {{ {t} }} WHERE {{ GRAPH {meta} {{ {t} }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ {t} }} FILTER(?other != {meta}) }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH {meta} {{ {t} }} }}"
+        for t in stated
+    ))
