@@ -9,8 +9,8 @@ native code and writes sorted files straight into the database.
 Two ways, chosen per file:
 
 * **no blank nodes possible** (N-Triples or Turtle whose bytes hold no ``_:``, ``[`` or ``(``):
-  the file is bulk-loaded twice, into the named graph (strict: a syntax error is reported with
-  its line) and into the merge (lenient: it parsed already);
+  the file is bulk-loaded twice at the same time, into the named graph (strict: a syntax error
+  is reported with its line) and into the merge (lenient: the strict load judges the syntax);
 * **otherwise** (blank nodes, RDF/XML, JSON-LD, quad files): the bulk loader gives each blank
   node of a load a fresh name, so two loads of one file would not share them. The file is parsed
   once (strict) and written as N-Quads that state every triple in its graph and in the merge
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,12 +63,19 @@ def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: str | None)
     """Add the file at ``path`` to ``store``: its triples into ``graph`` (quad files: into the
     graphs they name) and each of them into the merge. Raises :class:`BadData`."""
     if graph is not None and fmt not in QUAD_FORMATS and without_blank_nodes(path, fmt):
-        target = ox.NamedNode(graph)
+        # both loads at once (the bulk loader runs without the GIL): the graph's strictly
+        # parsed, the merge's leniently (a bad file fails the strict one, and the caller drops
+        # what either wrote)
+        with ThreadPoolExecutor(2) as pool:
+            loads = [
+                pool.submit(store.bulk_load, path=str(path), format=fmt, **options)
+                for options in ({"to_graph": ox.NamedNode(graph)}, {"lenient": True})
+            ]
         try:
-            store.bulk_load(path=str(path), format=fmt, to_graph=target)
+            for done in loads:
+                done.result()
         except SyntaxError as exc:
             raise BadData(_where(path, exc)) from exc
-        store.bulk_load(path=str(path), format=fmt, lenient=True)  # parsed above
         return
     with tempfile.TemporaryDirectory(prefix="kompetensgraf-load-") as tmp:
         both = Path(tmp) / "both.nq"

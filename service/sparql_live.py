@@ -296,8 +296,8 @@ def _bulk(store: EmbeddedStore, path: Path, fmt: ox.RdfFormat, graph: str | None
     try:
         load_file(store.raw, path, fmt, graph)
     except BadData as exc:
-        if graph is not None:
-            store.remove_graph(graph)
+        if graph is not None:  # the graph and the merge as they were (the merge re-derived)
+            store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
         raise QueryError(str(exc).removeprefix(f"{path}: ")) from exc
     except OSError as exc:
         raise StoreError(f"cannot load {path}: {exc}") from exc
