@@ -63,9 +63,13 @@ def _user_slug(path: Path) -> str:
     )
 
 
+#: Where the named graphs of researchers' own files (``--load``) live.
+USER_GRAPHS = f"{GRAPH}user/"
+
+
 def user_graph(path: Path) -> str:
     """The named graph for a researcher's own file loaded with ``--load``."""
-    return f"{GRAPH}user/{_user_slug(path)}"
+    return f"{USER_GRAPHS}{_user_slug(path)}"
 
 
 def user_source(path: Path) -> str:

@@ -24,7 +24,9 @@ from test_build import project_copy  # noqa: F401 - the fixture
 from graph.build import build
 from graph.bulk import BadData, load_file
 from graph.namespaces import GRAPH
+from graph.store import EmbeddedStore
 from graph.validate import BuildError
+from service.quality import shacl_results
 
 QUIET = {"step": lambda _msg: None}
 PREFIXES = """\
@@ -187,3 +189,15 @@ def test_bulk_load_refuses_triples_outside_a_graph_in_a_quad_file(tmp_path):
     path.write_text('<http://e/a> <http://e/p> "1" .\n', encoding="utf-8")
     with pytest.raises(BadData, match="outside a named graph"):
         load_file(ox.Store(), path, ox.RdfFormat.TRIG, None)
+
+
+def test_quality_page_warns_about_our_things_not_a_researchers_own():
+    store = EmbeddedStore()
+    two_names = 'a org:Organization ; rdfs:label "Labbet"@sv , "Laboratoriet"@sv .\n'
+    theirs = THEIRS + "ex:annat-labb " + two_names
+    store.load(theirs.encode(), ox.RdfFormat.TURTLE, f"{GRAPH}user/min-forskning")
+    ours = PREFIXES + "kfid:labb " + two_names
+    store.load(ours.encode(), ox.RdfFormat.TURTLE, f"{GRAPH}user/om-vart")
+    focus = {result["focus"] for result in shacl_results(store)}
+    assert "https://w3id.org/kompetensgraf/id/labb" in focus  # two Swedish labels: a warning
+    assert not any(f.startswith("https://forskning.example.org/") for f in focus)
