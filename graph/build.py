@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import ROOT
-from graph.bulk import BadData, load_file
+from graph.bulk import BadData, holds_any, load_file
 from graph.merge import resync
 from graph.namespaces import GRAPH, META_GRAPH, PREFIXES, SOURCE
 from graph.store import BUILD_INFO, DB_DIR, EmbeddedStore
@@ -62,6 +62,10 @@ def _user_slug(path: Path) -> str:
         c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in path.stem.lower()
     )
 
+
+#: Text that every IRI of the project's namespace holds, and so every file that names one: one
+#: without it says nothing about the project's things (one pass over its graph saved).
+OUR_MARK = b"kompetensgraf"
 
 #: Where the named graphs of researchers' own files (``--load``) live.
 USER_GRAPHS = f"{GRAPH}user/"
@@ -129,7 +133,7 @@ def validated_load(
     parsed = parse_sources(sources)
     user_graphs = load_into(store.raw, sources, step)
     step(f"Validating {len(parsed.dataset)} quads (and loaded files' statements about ours)")
-    problems = shacl_problems(parsed, root, user_scope(store.raw, user_graphs, parsed))
+    problems = shacl_problems(parsed, root, user_scope(store, user_graphs, parsed))
     if problems:
         raise BuildError(f"The data breaks SHACL constraints {len(problems)} time(s)", problems)
     step("Running the check queries")
@@ -141,7 +145,7 @@ def validated_load(
 
 def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> dict[str, str]:
     """Bulk-load the sources, with the merge as the default graph; returns the named graphs
-    that researchers' files filled (graph IRI -> file)."""
+    that researchers' files naming the project's namespace filled (graph IRI -> file)."""
     for src in sources:
         if not src.user:
             step(f"Loading {src.display()}")
@@ -161,8 +165,9 @@ def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> dic
             raise BuildError("A loaded file could not be parsed", [
                 Problem(src.display(), "-", "syntax", str(exc).removeprefix(f"{src.path}: "))
             ]) from exc
-        filled = _graph_names(store) - before | ({src.graph} if src.graph else set())
-        user_graphs.update(dict.fromkeys(filled, src.display()))
+        if holds_any(src.path, (OUR_MARK,)):  # else it cannot name a thing of ours
+            filled = _graph_names(store) - before | ({src.graph} if src.graph else set())
+            user_graphs.update(dict.fromkeys(filled, src.display()))
     return user_graphs
 
 

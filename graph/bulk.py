@@ -44,19 +44,23 @@ class BadData(ValueError):
     in a quad file (the default graph is the merge)."""
 
 
-def without_blank_nodes(path: Path, fmt: ox.RdfFormat) -> bool:
-    """Can ``path`` be loaded twice without the two loads disagreeing (no blank nodes in it)?"""
-    marks = _BLANK_MARKS.get(fmt)
-    if marks is None:
-        return False
+def holds_any(path: Path, marks: tuple[bytes, ...]) -> bool:
+    """Do the bytes of ``path`` hold one of ``marks`` (read in chunks, never whole)?"""
+    overlap = max(map(len, marks)) - 1
     with path.open("rb") as handle:
         tail = b""
         while chunk := handle.read(1 << 22):
             window = tail + chunk
             if any(mark in window for mark in marks):
-                return False
-            tail = chunk[-1:]
-    return True
+                return True
+            tail = window[-overlap:] if overlap else b""
+    return False
+
+
+def without_blank_nodes(path: Path, fmt: ox.RdfFormat) -> bool:
+    """Can ``path`` be loaded twice without the two loads disagreeing (no blank nodes in it)?"""
+    marks = _BLANK_MARKS.get(fmt)
+    return marks is not None and not holds_any(path, marks)
 
 
 def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: str | None) -> None:

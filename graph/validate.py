@@ -224,23 +224,28 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())[:500]
 
 
-def user_scope(store: ox.Store, graphs: dict[str, str], parsed: Parsed) -> rdflib.Graph:
+def user_scope(store, graphs: dict[str, str], parsed: Parsed | None = None) -> rdflib.Graph:
     """What the researcher's ``graphs`` (graph IRI -> file) say about the project's things and
-    what those reach (``queries/internal/user-scope.rq``, run on the loaded store), noting in
-    ``parsed`` which file states each subject."""
-    query = queries.internal("user-scope")
+    what those reach (``queries/internal/user-roots.rq``, ``user-reach.rq``, run on the loaded
+    ``store``, a :class:`graph.store.GraphStore`), noting in ``parsed`` which file states each
+    subject. The reach is followed from each thing of ours, so a file that says nothing about
+    them costs one pass over its graph."""
+    roots, reach = queries.internal("user-roots"), queries.internal("user-reach")
     scoped = rdflib.Graph()
     for graph, file in graphs.items():
-        found = store.query(query, substitutions={ox.Variable("g"): ox.NamedNode(graph)})
-        data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-        part = rdflib.Graph().parse(data=data, format="nt") if data else rdflib.Graph()
-        for s, p, o in part:
-            scoped.add((s, p, o))
-            parsed.files_of.setdefault(str(s), set()).add(file)
-    parsed.user_nodes |= {
-        str(s) for s in set(scoped.subjects()) if isinstance(s, rdflib.URIRef)
-        and _judged(s, scoped, parsed)
-    }
+        g = ox.NamedNode(graph)
+        for row in store.select(roots, substitutions={"g": g}):
+            found = store.query(reach, substitutions={"g": g, "root": row["root"]})
+            data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
+            for s, p, o in rdflib.Graph().parse(data=data, format="nt") if data else ():
+                scoped.add((s, p, o))
+                if parsed is not None:
+                    parsed.files_of.setdefault(str(s), set()).add(file)
+    if parsed is not None:
+        parsed.user_nodes |= {
+            str(s) for s in set(scoped.subjects()) if isinstance(s, rdflib.URIRef)
+            and _judged(s, scoped, parsed)
+        }
     return scoped
 
 

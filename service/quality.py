@@ -21,7 +21,7 @@ from graph import queries
 from graph.build import USER_GRAPHS
 from graph.namespaces import ONTOLOGY_GRAPH, compact
 from graph.store import QueryError, StoreError
-from graph.validate import shapes_files
+from graph.validate import shapes_files, user_scope
 from service.browse.catalog import Catalog, get_catalog
 from service.browse.i18n import current_lang
 from service.browse.terms import href
@@ -139,15 +139,14 @@ def shacl_results(store) -> list[dict]:
     for path in shapes_files():
         shapes.parse(path, format="turtle")
     data, ontology = rdflib.Graph(), rdflib.Graph()
-    scope = queries.internal("user-scope")
+    theirs = {}
     for graph in store.named_graphs():
         if graph.startswith(USER_GRAPHS):  # a researcher's file: what it says about our things
-            found = store.query(scope, substitutions={"g": ox.NamedNode(graph)})
-            text = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-        else:
-            text = store.dump(ox.RdfFormat.N_TRIPLES, graph)
+            theirs[graph] = graph
+            continue
         target = ontology if graph == ONTOLOGY_GRAPH else data
-        target.parse(data=text, format="nt")
+        target.parse(data=store.dump(ox.RdfFormat.N_TRIPLES, graph), format="nt")
+    data += user_scope(store, theirs)
     _conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
         allow_warnings=True,
