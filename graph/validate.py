@@ -234,13 +234,16 @@ def user_scope(store, graphs: dict[str, str], parsed: Parsed | None = None) -> r
     scoped = rdflib.Graph()
     for graph, file in graphs.items():
         g = ox.NamedNode(graph)
-        for row in store.select(roots, substitutions={"g": g}):
-            found = store.query(reach, substitutions={"g": g, "root": row["root"]})
-            data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-            for s, p, o in rdflib.Graph().parse(data=data, format="nt") if data else ():
-                scoped.add((s, p, o))
-                if parsed is not None:
-                    parsed.files_of.setdefault(str(s), set()).add(file)
+        data = b"".join(
+            store.query(reach, substitutions={"g": g, "root": row["root"]}).serialize(
+                format=ox.RdfFormat.N_TRIPLES
+            )
+            for row in store.select(roots, substitutions={"g": g})
+        )
+        for s, p, o in rdflib.Graph().parse(data=data, format="nt") if data else ():
+            scoped.add((s, p, o))
+            if parsed is not None:
+                parsed.files_of.setdefault(str(s), set()).add(file)
     if parsed is not None:
         parsed.user_nodes |= {
             str(s) for s in set(scoped.subjects()) if isinstance(s, rdflib.URIRef)
