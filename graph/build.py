@@ -1,5 +1,9 @@
-"""Build the store: parse, validate with SHACL, bulk-load into a fresh directory, run the checks,
+"""Build the store: parse, bulk-load into a fresh directory, validate with SHACL, run the checks,
 then switch ``var/store`` to the new build in one atomic step.
+
+A researcher's own files (``--load``) are parsed only by the bulk loader (:mod:`graph.bulk`) and
+judged by the shapes only for what they say about the project's things
+(:func:`graph.validate.user_scope`).
 
 A build that fails at any point leaves the previous store exactly as it was: the new database is
 written next to it under ``builds/.tmp-…`` and only a symlink rename (``os.replace``) publishes it.
@@ -20,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import ROOT
+from graph.bulk import BadData, holds_any, load_file
 from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.merge import resync
 from graph.namespaces import GRAPH, META_GRAPH, PREFIXES, SOURCE
@@ -27,12 +32,14 @@ from graph.terms import KF
 from graph.validate import (
     BuildError,
     Parsed,
+    Problem,
     Source,
     check_problems,
     parse_sources,
     project_sources,
     shacl_problems,
     source_of,
+    user_scope,
 )
 
 #: How many finished builds to keep beside the current one (a running server may still use one).
@@ -56,9 +63,17 @@ def _user_slug(path: Path) -> str:
     )
 
 
+#: Text that every IRI of the project's namespace holds, and so every file that names one: one
+#: without it says nothing about the project's things (one pass over its graph saved).
+OUR_MARK = b"kompetensgraf"
+
+#: Where the named graphs of researchers' own files (``--load``) live.
+USER_GRAPHS = f"{GRAPH}user/"
+
+
 def user_graph(path: Path) -> str:
     """The named graph for a researcher's own file loaded with ``--load``."""
-    return f"{GRAPH}user/{_user_slug(path)}"
+    return f"{USER_GRAPHS}{_user_slug(path)}"
 
 
 def user_source(path: Path) -> str:
@@ -99,35 +114,65 @@ def user_provenance(path: Path, graph: str) -> list[ox.Quad]:
 def sources_with(extra: Iterable[Path] = (), root: Path = ROOT) -> list[Source]:
     sources = project_sources(root)
     for path in extra:
-        src = source_of(Path(path))
+        src = replace(source_of(Path(path)), user=True)
         if src.syntax in ("trig", "nquads"):
             sources.append(src)  # quad files keep the graphs they name (and describe them)
             continue
         graph = user_graph(Path(path))
         provenance = ox.serialize(user_provenance(Path(path), graph), format=ox.RdfFormat.N_QUADS)
-        sources.append(replace(source_of(Path(path), graph), provenance=provenance))
+        sources.append(replace(src, graph=graph, provenance=provenance))
     return sources
 
 
-def validate_sources(sources: list[Source], root: Path = ROOT, step: Step = print) -> Parsed:
-    step(f"Parsing {len(sources)} files")
+def validated_load(
+    store: EmbeddedStore, sources: list[Source], root: Path = ROOT, step: Step = print
+) -> Parsed:
+    """Parse, load into ``store`` and validate (SHACL, then the check queries): the sources as a
+    store, or a :class:`BuildError` saying which file, which subject and why."""
+    step(f"Parsing {sum(not s.user for s in sources)} project files")
     parsed = parse_sources(sources)
-    step(f"Validating {len(parsed.dataset)} quads against the SHACL shapes")
-    problems = shacl_problems(parsed, root)
+    user_graphs = load_into(store.raw, sources, step)
+    step(f"Validating {len(parsed.dataset)} quads (and loaded files' statements about ours)")
+    problems = shacl_problems(parsed, root, user_scope(store, user_graphs, parsed))
     if problems:
-        raise BuildError(f"The data breaks {len(problems)} SHACL constraint(s)", problems)
+        raise BuildError(f"The data breaks SHACL constraints {len(problems)} time(s)", problems)
+    step("Running the check queries")
+    problems = check_problems(store, parsed, root)
+    if problems:
+        raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
     return parsed
 
 
-def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> None:
+def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> dict[str, str]:
+    """Bulk-load the sources, with the merge as the default graph; returns the named graphs
+    that researchers' files naming the project's namespace filled (graph IRI -> file)."""
     for src in sources:
-        step(f"Loading {src.display()}")
-        target = {"to_graph": ox.NamedNode(src.graph)} if src.graph else {}
-        store.bulk_load(path=str(src.path), format=src.ox_format, **target)
+        if not src.user:
+            step(f"Loading {src.display()}")
+            target = {"to_graph": ox.NamedNode(src.graph)} if src.graph else {}
+            store.bulk_load(path=str(src.path), format=src.ox_format, **target)
         if src.provenance:
             store.load(src.provenance, format=ox.RdfFormat.N_QUADS)
     step("Merging the named graphs into the default graph")
     store.update(resync())  # every triple once, however many sources state it
+    user_graphs: dict[str, str] = {}
+    for src in (s for s in sources if s.user):
+        step(f"Loading {src.display()}")
+        before = _graph_names(store)
+        try:
+            load_file(store, src.path, src.ox_format, src.graph)  # and into the merge
+        except BadData as exc:
+            raise BuildError("A loaded file could not be parsed", [
+                Problem(src.display(), "-", "syntax", str(exc).removeprefix(f"{src.path}: "))
+            ]) from exc
+        if holds_any(src.path, (OUR_MARK,)):  # else it cannot name a thing of ours
+            filled = _graph_names(store) - before | ({src.graph} if src.graph else set())
+            user_graphs.update(dict.fromkeys(filled, src.display()))
+    return user_graphs
+
+
+def _graph_names(store: ox.Store) -> set[str]:
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
 
 
 def build(
@@ -142,7 +187,6 @@ def build(
     if store_path.exists() and not store_path.is_symlink():
         raise BuildError(f"{store_path} exists and is not a store built by kompetensgraf")
     sources = sources_with(extra, root)
-    parsed = validate_sources(sources, root, step)
 
     builds = store_path.parent / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -151,11 +195,7 @@ def build(
     (tmp / DB_DIR).mkdir(parents=True)
     try:
         store = EmbeddedStore(tmp, read_only=False)
-        load_into(store.raw, sources, step)
-        step("Running the check queries")
-        problems = check_problems(store, parsed, root)
-        if problems:
-            raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
+        validated_load(store, sources, root, step)
         result = BuildResult(
             build_id, builds / build_id, len(store), len(store.named_graphs()), len(sources)
         )
@@ -215,19 +255,14 @@ def build_remote(
 ) -> BuildResult:
     """Validate exactly as :func:`build`, then publish every named graph into a SPARQL engine.
 
-    ``target`` is a :class:`graph.remote.store.RemoteStore`. Sources are parsed, SHACL-validated,
-    loaded into an in-memory pyoxigraph store and checked with the same check queries; only then
+    ``target`` is a :class:`graph.remote.store.RemoteStore`. The sources are parsed, loaded into an
+    in-memory pyoxigraph store, SHACL-validated and checked with the same check queries; only then
     does :meth:`RemoteStore.publish` stage each graph in the engine and switch them in with one
     update request. Graphs outside the project's graph namespace are left alone.
     """
     sources = sources_with(extra, root)
-    parsed = validate_sources(sources, root, step)
     store = EmbeddedStore()
-    load_into(store.raw, sources, step)
-    step("Running the check queries")
-    problems = check_problems(store, parsed, root)
-    if problems:
-        raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
+    validated_load(store, sources, root, step)
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     graphs = {g: store.dump(ox.RdfFormat.N_TRIPLES, g) for g in store.named_graphs()}
     target.publish(graphs, managed=GRAPH, build_id=build_id, step=step)

@@ -14,13 +14,13 @@ from rich.table import Table
 
 from graph import queries
 from graph.backends import open_store
-from graph.build import build, build_remote, load_into, sources_with, validate_sources
+from graph.build import build, build_remote, sources_with, validated_load
 from graph.embedded import EmbeddedStore
 from graph.namespaces import compact
 from graph.remote.io import auth_from
 from graph.scb import ScbFormatError, import_scb_to_trig
 from graph.store import GraphStore, QueryError, StoreError
-from graph.validate import BuildError, check_problems
+from graph.validate import BuildError
 
 DEFAULT_STORE = Path("var/store")
 
@@ -77,18 +77,10 @@ def _build_remote(args) -> int:
 
 def cmd_validate(args) -> int:
     with err.status("Validating…") as status:
-        step = _step(status)
         sources = sources_with(args.load)
-        parsed = validate_sources(sources, step=step)
         store = EmbeddedStore()
-        load_into(store.raw, sources, step)
-        step("Running the check queries")
-        problems = check_problems(store, parsed)
-    if problems:
-        raise BuildError(f"{len(problems)} check query row(s) found problems", problems)
-    err.print(
-        f"[green]Valid[/green]: {len(parsed.dataset)} quads from {len(sources)} files conform."
-    )
+        validated_load(store, sources, step=_step(status))
+    err.print(f"[green]Valid[/green]: {len(store)} quads from {len(sources)} files conform.")
     return 0
 
 

@@ -2,10 +2,17 @@
 
 Two kinds of check, both refusing the build:
 
-* SHACL (pyshacl) over the union of all data graphs, with the ontology for RDFS inference;
+* SHACL (pyshacl) over the union of the project's data graphs, with the ontology for RDFS
+  inference, and over what a researcher's own files (``--load``) say about the project's things;
 * zero-row check queries ``queries/checks/*-violation.rq`` over the loaded dataset.
 
-Every problem is reported with the file, the focus node, the shape (or check) and the reason.
+The shapes judge the project's own things: every node of its files, and in a researcher's file
+the subjects in its namespace (:data:`graph.namespaces.BASE`) or typed with one of its classes,
+with what they reach (:func:`user_scope`). A researcher's file is otherwise only parsed: its own
+``org:Role``, ``skos:Concept`` or ``schema:`` data, in its own namespace, is theirs to shape.
+
+Every problem is reported with the file, the focus node, the shape (or check) and the reason;
+a refusal lists each distinct problem once, with how often it occurs and one example.
 """
 
 from __future__ import annotations
@@ -18,8 +25,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from graph import ROOT
-from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH, compact
+from graph import ROOT, queries
+from graph.namespaces import BASE, DEF, ONTOLOGY_GRAPH, VOCAB_GRAPH, compact
 
 TRIPLE_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld"}
 QUAD_SUFFIXES = {".trig": "trig", ".nq": "nquads"}
@@ -34,6 +41,10 @@ OX_FORMATS = {
 }
 
 
+#: Kinds of problem (shape or check, and reason) a refusal lists; each with a count and an example.
+MAX_KINDS = 100
+
+
 class BuildError(Exception):
     """The sources cannot become a store; ``problems`` says where and why."""
 
@@ -43,9 +54,23 @@ class BuildError(Exception):
         self.problems = problems or []
 
     def __str__(self) -> str:
-        lines = [self.summary] + [f"  - {p}" for p in self.problems[:200]]
-        if len(self.problems) > 200:
-            lines.append(f"  … and {len(self.problems) - 200} more")
+        groups: dict[tuple[str, str], list[Problem]] = {}
+        for problem in self.problems:
+            groups.setdefault((problem.check, problem.reason), []).append(problem)
+        lines = [self.summary]
+        for found in list(groups.values())[:MAX_KINDS]:
+            first = found[0]
+            if len(found) == 1:
+                lines.append(f"  - {first}")
+                continue
+            files = len({p.file for p in found})
+            where = f" in {files} files" if files > 1 else ""
+            lines.append(
+                f"  - {len(found)}× {first.reason} [{first.check}]{where}; "
+                f"e.g. {first.file}: {first.focus}"
+            )
+        if len(groups) > MAX_KINDS:
+            lines.append(f"  … and {len(groups) - MAX_KINDS} more kinds of problem")
         return "\n".join(lines)
 
 
@@ -58,6 +83,8 @@ class Source:
     graph: str | None = None
     #: N-Quads the build adds for this file (the provenance of a researcher's own file).
     provenance: bytes = b""
+    #: A researcher's own file (``--load``): bulk-loaded, and judged only about our things.
+    user: bool = False
 
     @property
     def ox_format(self) -> ox.RdfFormat:
@@ -142,6 +169,14 @@ class Parsed:
     files_of: dict[str, set[str]]
     sources: list[Source]
     mentioned_in: dict[str, set[str]] = field(default_factory=dict)
+    #: Every node of the project's own files (all judged by the shapes).
+    project_nodes: set[str] = field(default_factory=set)
+    #: The IRIs of researchers' files that are the project's things (:func:`user_scope`).
+    user_nodes: set[str] = field(default_factory=set)
+
+    def judges(self, iri: str) -> bool:
+        """Is the node ``iri`` one the checks judge: the project's own, not a researcher's?"""
+        return iri in self.project_nodes or iri in self.user_nodes or iri.startswith(BASE)
 
     def where(self, node: str) -> str:
         """The files that describe ``node`` (or, failing that, that mention it)."""
@@ -158,7 +193,8 @@ class Parsed:
 
 
 def parse_sources(sources: list[Source]) -> Parsed:
-    """Parse every file; a syntax error refuses the build with file and line."""
+    """Parse the project's files (and the provenance of a researcher's file; the file itself is
+    parsed by the bulk loader); a syntax error refuses the build with file and line."""
     dataset = rdflib.Dataset()
     files_of: dict[str, set[str]] = {}
     mentioned_in: dict[str, set[str]] = {}
@@ -166,10 +202,9 @@ def parse_sources(sources: list[Source]) -> Parsed:
     for src in sources:
         one = rdflib.Dataset()
         try:
-            if src.graph is not None:
-                one.graph(rdflib.URIRef(src.graph)).parse(src.path, format=src.syntax)
-            else:
-                one.parse(src.path, format=src.syntax)
+            if not src.user:  # a researcher's file is parsed where it is loaded (graph.bulk)
+                target = one.graph(rdflib.URIRef(src.graph)) if src.graph is not None else one
+                target.parse(src.path, format=src.syntax)
             if src.provenance:
                 one.parse(data=src.provenance, format="nquads")
         except Exception as exc:  # rdflib raises many parser types; each becomes a Problem
@@ -182,15 +217,60 @@ def parse_sources(sources: list[Source]) -> Parsed:
                 mentioned_in.setdefault(str(o), set()).add(src.display())
     if problems:
         raise BuildError("Some source files could not be parsed", problems)
-    return Parsed(dataset, files_of, sources, mentioned_in)
+    return Parsed(dataset, files_of, sources, mentioned_in, set(files_of) | set(mentioned_in))
 
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())[:500]
 
 
-def shacl_problems(parsed: Parsed, root: Path = ROOT) -> list[Problem]:
-    """Validate the union of all non-ontology graphs against the shapes.
+def user_scope(store, graphs: dict[str, str], parsed: Parsed | None = None) -> rdflib.Graph:
+    """What the researcher's ``graphs`` (graph IRI -> file) say about the project's things and
+    what those reach (``queries/internal/user-roots.rq``, ``user-reach.rq``, run on the loaded
+    ``store``, a :class:`graph.store.GraphStore`), noting in ``parsed`` which file states each
+    subject. The reach is followed from each thing of ours, so a file that says nothing about
+    them costs one pass over its graph."""
+    roots, reach = queries.internal("user-roots"), queries.internal("user-reach")
+    scoped = rdflib.Graph()
+    for graph, file in graphs.items():
+        g = ox.NamedNode(graph)
+        data = b"".join(
+            store.query(reach, substitutions={"g": g, "root": row["root"]}).serialize(
+                format=ox.RdfFormat.N_TRIPLES
+            )
+            for row in store.select(roots, substitutions={"g": g})
+        )
+        for s, p, o in rdflib.Graph().parse(data=data, format="nt") if data else ():
+            scoped.add((s, p, o))
+            if parsed is not None:
+                parsed.files_of.setdefault(str(s), set()).add(file)
+    if parsed is not None:
+        parsed.user_nodes |= {
+            str(s) for s in set(scoped.subjects()) if isinstance(s, rdflib.URIRef)
+            and _judged(s, scoped, parsed)
+        }
+    return scoped
+
+
+def _judged(node: rdflib.term.Node, data: rdflib.Graph, parsed: Parsed, seen=frozenset()) -> bool:
+    """Is ``node`` one of the project's things: a node of its files, an IRI in its namespace,
+    typed with one of its classes, or a blank node that one of those describes?"""
+    if str(node) in parsed.project_nodes:
+        return True
+    if isinstance(node, rdflib.URIRef):
+        return str(node).startswith(BASE) or any(
+            str(c).startswith(DEF) for c in data.objects(node, rdflib.RDF.type)
+        )
+    if isinstance(node, rdflib.BNode) and node not in seen:
+        return any(_judged(s, data, parsed, seen | {node}) for s in data.subjects(None, node))
+    return False
+
+
+def shacl_problems(
+    parsed: Parsed, root: Path = ROOT, scoped: rdflib.Graph | None = None
+) -> list[Problem]:
+    """Validate the union of all non-ontology graphs, with ``scoped`` (:func:`user_scope`),
+    against the shapes; problems of nodes that are not the project's own are left out.
 
     The ontology is mixed into the data graph, so SHACL's own instance semantics follow
     ``rdfs:subClassOf`` for ``sh:targetClass`` and ``sh:class``; a full RDFS closure finds the
@@ -207,6 +287,8 @@ def shacl_problems(parsed: Parsed, root: Path = ROOT) -> list[Problem]:
     for t in parsed.dataset.graph(rdflib.URIRef(ONTOLOGY_GRAPH)):
         ontology.add(t)
     data = parsed.union(exclude=frozenset({ONTOLOGY_GRAPH}))
+    if scoped is not None:
+        data += scoped
     conforms, results, _text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -221,7 +303,10 @@ def shacl_problems(parsed: Parsed, root: Path = ROOT) -> list[Problem]:
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         if results.value(result, SH.resultSeverity) != SH.Violation:
             continue
-        focus = str(results.value(result, SH.focusNode))
+        focus_node = results.value(result, SH.focusNode)
+        if not _judged(focus_node, data, parsed):
+            continue  # a researcher's own thing, reached from one of ours
+        focus = str(focus_node)
         shape = results.value(result, SH.sourceShape)
         path = results.value(result, SH.resultPath)
         messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
@@ -238,13 +323,16 @@ def shacl_problems(parsed: Parsed, root: Path = ROOT) -> list[Problem]:
 
 
 def check_problems(store, parsed: Parsed | None = None, root: Path = ROOT) -> list[Problem]:
-    """Run each ``*-violation.rq`` against a loaded store; every row is a problem."""
+    """Run each ``*-violation.rq`` against a loaded store; every row is a problem, unless its
+    focus is a researcher's own thing (:meth:`Parsed.judges`)."""
     problems = []
     for path in check_queries(root):
         rows = store.select(path.read_text(encoding="utf-8"))
         for row in rows:
             focus = row.get("focus")
             focus_iri = focus.value if focus is not None else "-"
+            if parsed and isinstance(focus, ox.NamedNode) and not parsed.judges(focus_iri):
+                continue  # a researcher's own thing (their labels, their vocabulary)
             reason = row.get("reason")
             problems.append(
                 Problem(

@@ -18,9 +18,10 @@ import rdflib
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
 from graph import queries
+from graph.build import USER_GRAPHS
 from graph.namespaces import ONTOLOGY_GRAPH, compact
 from graph.store import QueryError, StoreError
-from graph.validate import shapes_files
+from graph.validate import shapes_files, user_scope
 from service.browse.catalog import Catalog, get_catalog
 from service.browse.i18n import current_lang
 from service.browse.terms import href
@@ -129,16 +130,23 @@ def inferred(cat: Catalog, lang: str) -> dict:
 
 def shacl_results(store) -> list[dict]:
     """Warnings and notes of validating the store's data (every graph but the ontology, which
-    is given to pyshacl as the ontology) with the project's shapes. Slow: see :func:`shacl`."""
+    is given to pyshacl as the ontology; of a researcher's own file only what it says about the
+    project's things, as the build judges it) with the project's shapes. Slow: see
+    :func:`shacl`."""
     import pyshacl  # slow to import; only this page needs it at run time
 
     shapes = rdflib.Graph()
     for path in shapes_files():
         shapes.parse(path, format="turtle")
     data, ontology = rdflib.Graph(), rdflib.Graph()
+    theirs = {}
     for graph in store.named_graphs():
+        if graph.startswith(USER_GRAPHS):  # a researcher's file: what it says about our things
+            theirs[graph] = graph
+            continue
         target = ontology if graph == ONTOLOGY_GRAPH else data
         target.parse(data=store.dump(ox.RdfFormat.N_TRIPLES, graph), format="nt")
+    data += user_scope(store, theirs)
     _conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
         allow_warnings=True,

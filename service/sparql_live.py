@@ -5,8 +5,9 @@ Three ways to serve an on-disk build (``--store``):
 - **read-only, no ``--load``** — the workers open the published build directory read-only. Nothing
   writes anywhere; the build stays pristine.
 - **read-only with ``--load FILE``** — at start the build is copied (``Store.backup``: hard links
-  where possible) into a temporary directory, the files are loaded there, each into a named graph of
-  its own, and the workers read a snapshot of it. The copy is removed when the server stops.
+  where possible) into a temporary directory, the files are bulk-loaded there (:mod:`graph.bulk`),
+  each into a named graph of its own and into the merge, and the workers read a snapshot of it.
+  The copy is removed when the server stops, or at once if a file cannot be loaded.
 - **updates enabled** (``KG_UPDATE_TOKEN`` set) — one update process
   (:class:`~service.sparql_writer.UpdateProcess`) holds the only read-write database,
   ``<KG_DATA_DIR>/<build-id>/db`` (``KG_DATA_DIR`` defaults to ``live/`` beside the store, i.e.
@@ -36,6 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.build import user_graph, user_provenance, user_source
+from graph.bulk import BadData, load_file
 from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import GraphStore, QueryError, StoreError
@@ -231,8 +233,13 @@ def prepare(
     store.close()
     live = EmbeddedStore(db, read_only=False)  # fails if another server writes it: that's right
     shutil.rmtree(workdir / "snapshots", ignore_errors=True)
-    if loads:
+    try:
         load_files(live, loads)
+    except BaseException:
+        live.close()
+        if temporary:  # never served: nothing half-loaded stays behind
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
     log.info("serving %s database %s", "a temporary" if temporary else "the live", db)
     if not writable:
         dataset = Dataset(live, None, workdir=workdir, temporary=True)
@@ -262,13 +269,17 @@ def load_files(store: GraphStore, paths: list[Path]) -> None:
     metadata graph, as ``kompetensgraf build --load`` does); quad files keep their graphs."""
     for path in _files(paths):
         src = source_of(path)
-        data = path.read_bytes()
+        quads = src.syntax in ("trig", "nquads")
+        graph = None if quads else user_graph(path)
         try:
-            if src.syntax in ("trig", "nquads"):
-                store.load(data, src.ox_format)
+            if isinstance(store, EmbeddedStore):
+                _bulk(store, path, src.ox_format, graph)
+            elif quads:
+                store.load(path.read_bytes(), src.ox_format)
+            else:
+                store.replace_graph(graph, path.read_bytes(), src.ox_format)
+            if quads:
                 continue
-            graph = user_graph(path)
-            store.replace_graph(graph, data, src.ox_format)
             _forget_load_time(store, graph, user_source(path))
             store.load(
                 ox.serialize(user_provenance(path, graph), format=ox.RdfFormat.N_QUADS),
@@ -276,6 +287,21 @@ def load_files(store: GraphStore, paths: list[Path]) -> None:
             )
         except QueryError as exc:
             raise QueryError(f"cannot load {path}: {exc}") from exc
+
+
+def _bulk(store: EmbeddedStore, path: Path, fmt: ox.RdfFormat, graph: str | None) -> None:
+    """Replace ``graph`` by the file, with the bulk loader (the graph and the merge at once); a
+    file that fails leaves no part of it in the graph."""
+    if graph is not None:
+        store.remove_graph(graph)  # loaded at an earlier start of the live database
+    try:
+        load_file(store.raw, path, fmt, graph)
+    except BadData as exc:
+        if graph is not None:  # the graph and the merge as they were (the merge re-derived)
+            store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+        raise QueryError(str(exc).removeprefix(f"{path}: ")) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot load {path}: {exc}") from exc
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -291,9 +317,18 @@ def _files(paths: list[Path]) -> list[Path]:
 
 def _forget_load_time(store: GraphStore, graph: str, doc: str) -> None:
     """On a restart the file is loaded again: keep one load time (and day read), not one per
-    start (through the store's update, so that the default graph, the merge, follows)."""
+    start, in the metadata graph and in the merge (the default graph)."""
     meta = ox.NamedNode(META_GRAPH)
-    store.update(
-        f"DELETE WHERE {{ GRAPH {meta} {{ {ox.NamedNode(graph)} {GENERATED_AT} ?time }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {meta} {{ {ox.NamedNode(doc)} {ACCESSED} ?day }} }}"
-    )
+    stated = [f"{ox.NamedNode(graph)} {GENERATED_AT} ?time", f"{ox.NamedNode(doc)} {ACCESSED} ?day"]
+    if not isinstance(store, EmbeddedStore):
+        store.update(" ;\n".join(f"DELETE WHERE {{ GRAPH {meta} {{ {t} }} }}" for t in stated))
+        return
+    # Only these triples change: take them out of the merge where no other graph states them,
+    # then out of the metadata graph, in one request (the store's own update would re-derive
+    # the whole merge, a pass over every loaded triple).
+    store.raw.update(" ;\n".join(
+        f"DELETE {{ {t} }} WHERE {{ GRAPH {meta} {{ {t} }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ {t} }} FILTER(?other != {meta}) }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH {meta} {{ {t} }} }}"
+        for t in stated
+    ))
