@@ -78,21 +78,22 @@ def create_app(
         store = open_store(Path(path) if path else None, read_only=bool(path))
     app.extensions["kg_store"] = store
 
-    from service import browse, sparql
+    from service import browse
+    from service.sparql import endpoint
 
-    sparql.init_app(app)  # first: it may swap kg_store for the live (updatable) store
+    endpoint.init_app(app)  # first: it may swap kg_store for the live (updatable) store
 
     browse.init_app(app)
 
-    from service import dataset
+    from service.dataset import views as dataset
 
     dataset.init_app(app)
 
-    from service import csvw
+    from service.dataset import csvw
 
     csvw.init_app(app)  # the reference tables under /data/ and their CSVW metadata
 
-    from service import catalogue
+    from service.catalogue import views as catalogue
 
     catalogue.init_app(app)
 

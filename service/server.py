@@ -51,7 +51,7 @@ def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
     if processes > 1:
         return serve_processes(host, port, config, processes)
     app = create_app(config)
-    from service.sparql import state
+    from service.sparql.endpoint import state
 
     sparql = state(app)
     sparql.engine.start()
@@ -104,7 +104,7 @@ def _setting(config: Mapping[str, Any], key: str, defaults: Mapping[str, Any]) -
 def _processes(config: Mapping[str, Any]) -> int:
     """KG_PROCESSES (default 1; 0: one per CPU core); 1 with updates on in the embedded store (its
     live database has one writer; an external engine takes writes from every process)."""
-    from service.sparql import SETTINGS
+    from service.sparql.endpoint import SETTINGS
 
     wanted = int(_setting(config, "KG_PROCESSES", DEFAULTS)) or (os.cpu_count() or 1)
     writer = _setting(config, "KG_UPDATE_TOKEN", SETTINGS) and not _setting(
@@ -118,7 +118,7 @@ def _processes(config: Mapping[str, Any]) -> int:
 
 def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: int) -> int:
     """gunicorn with ``processes`` pre-forked gthread workers, each with its own app."""
-    from service.sparql import SETTINGS
+    from service.sparql.endpoint import SETTINGS
 
     config = dict(config)
     cores = os.cpu_count() or 1
@@ -171,9 +171,9 @@ def _derive(config: dict[str, Any]) -> Path | None:
     """``--load`` on an on-disk store: load the files ONCE, here in the master, into a derived
     store; the workers open it read-only. Returns the directory to remove at the end."""
     from graph.backends import open_store
-    from service.dataset import _default_dump_dir
-    from service.sparql import SETTINGS
-    from service.sparql_live import prepare
+    from service.dataset.views import _default_dump_dir
+    from service.sparql.endpoint import SETTINGS
+    from service.sparql.live import prepare
 
     loads = config.get("KG_LOAD") or []
     loads = [loads] if isinstance(loads, str) else list(loads)
@@ -199,7 +199,7 @@ def _derive(config: dict[str, Any]) -> Path | None:
 
 
 def _worker_exit(_arbiter, worker) -> None:
-    from service.sparql import state
+    from service.sparql.endpoint import state
 
     app = getattr(worker, "wsgi", None)
     if app is None:
@@ -270,7 +270,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from service.sparql import state
+        from service.sparql.endpoint import state
 
         app = create_app(self.kg_config)
         state(app).engine.start()

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 from browse_support import GRAPH, ID, mini_app
 
-from service.network import as_date
+from service.browse.network import as_date
 
 FYRBODAL = ID + "fyrbodals-kommunalforbund"
 

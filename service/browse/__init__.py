@@ -12,8 +12,7 @@ from service.browse import i18n, terms
 
 
 def init_app(app: Flask) -> None:
-    from service import cite, editor, network, quality, search, timeline
-    from service.browse import assets, views
+    from service.browse import assets, cite, editor, network, quality, search, timeline, views
 
     app.config.setdefault("KG_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
     i18n.init_app(app)

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore
 from service.browse.catalog import Catalog, browse_query
+from service.browse.labels import inferred
 from service.browse.terms import (
     MATCH_PROPERTIES,
     external_name,
@@ -22,7 +23,6 @@ from service.browse.terms import (
     link,
     term_dict,
 )
-from service.labels import inferred
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 FIRST = [

@@ -246,7 +246,7 @@ def page(kind: str, iri: str, path: str, fmt: str | None) -> Response:
 
 def relations_of(iri: str, cat, lang: str) -> list[dict]:
     """The thing's direct relations (memberships, roles, grants, links) as network edges."""
-    from service import network
+    from service.browse import network
 
     table = network.edge_table()
     if iri not in table.by_node:
@@ -290,7 +290,7 @@ def no_route(_error) -> Response:
 
 def not_found(iri: str) -> Response:
     """A helpful 404: what was asked, and where to look instead (search by the slug's words)."""
-    from service import search
+    from service.browse import search
 
     words = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
     hits = search.suggest(words, current_lang(), limit=8, any_word=True) if words else []

@@ -22,15 +22,15 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import compact
 from graph.store import QueryError, StoreError
-from service import csvw
 from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.data import sort_key, sources
 from service.browse.i18n import current_lang
+from service.browse.labels import inferred
 from service.browse.overview import expand
 from service.browse.terms import href, iri_of, local_path
 from service.browse.views import storage_fault
+from service.dataset import csvw
 from service.errors import error_response
-from service.labels import inferred
 from service.spreadsheet import csv_text
 
 bp = Blueprint("network", __name__)

@@ -5,7 +5,7 @@ Guards (settings in ``app.config``, overridable by ``KG_…`` environment variab
 ``KG_MAX_ROWS`` (truncation is signalled, never silent), ``KG_MAX_REQUEST_BYTES`` (413),
 ``KG_WORKERS`` and ``KG_MAX_CONCURRENT`` (503 + Retry-After when saturated),
 ``KG_SERVICE_ALLOWLIST`` (SERVICE and LOAD are refused unless the endpoint is listed:
-:mod:`service.sparql_gate`, which also refuses requests nested too deep), ``KG_CACHE_SIZE``,
+:mod:`service.sparql.gate`, which also refuses requests nested too deep), ``KG_CACHE_SIZE``,
 ``KG_UPDATE_TOKEN`` (updates off when empty) and ``KG_DATA_DIR``. See the README's "Guards
 and settings".
 """
@@ -24,11 +24,11 @@ from graph.namespaces import PREDECLARED
 from graph.sparql_text import scan
 from graph.store import QueryError, StoreError
 from service import _from_environment, get_store
-from service.cache import AnswerCache
 from service.errors import error_response, server_error
 from service.negotiation import NotAcceptable
 from service.negotiation import choose as choose_type
-from service.sparql_engine import (
+from service.sparql.cache import AnswerCache
+from service.sparql.engine import (
     EngineBusy,
     InlineEngine,
     MemoryLimit,
@@ -36,11 +36,11 @@ from service.sparql_engine import (
     QueryEngine,
     QueryTimeout,
 )
-from service.sparql_gate import Refused, check_federation, check_nesting
-from service.sparql_live import Dataset, prepare
-from service.sparql_process import parse_size
-from service.sparql_protocol import ProtocolError, SparqlRequest, parse_request
-from service.sparql_results import GRAPH_TYPES, OFFERS, RESULT_TYPES, Answer, Job
+from service.sparql.gate import Refused, check_federation, check_nesting
+from service.sparql.live import Dataset, prepare
+from service.sparql.process import parse_size
+from service.sparql.protocol import ProtocolError, SparqlRequest, parse_request
+from service.sparql.results import GRAPH_TYPES, OFFERS, RESULT_TYPES, Answer, Job
 
 SETTINGS: dict[str, Any] = {
     "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it
@@ -125,7 +125,7 @@ def init_app(app: Flask) -> None:
     app.extensions["kg_sparql"] = sparql
     atexit.register(sparql.close)
 
-    from service import sparql_update
+    from service.sparql import update as sparql_update
 
     app.register_blueprint(bp)
     sparql_update.init_app(app)
@@ -171,11 +171,11 @@ def endpoint() -> Response:
     except ProtocolError as exc:
         return error_response(exc.status, exc.message, headers=exc.headers)
     if req.update is not None:
-        from service.sparql_update import run_update
+        from service.sparql.update import run_update
 
         return run_update(req)
     if req.query is None:
-        from service.sparql_sd import service_description
+        from service.sparql.description import service_description
 
         return service_description(req.format)
     return run_query(req)

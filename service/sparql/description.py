@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 
 from graph.namespaces import PREDECLARED, PREFIXES
-from service.sparql_results import GRAPH_TYPES
+from service.sparql.results import GRAPH_TYPES
 
 SD = PREFIXES["sd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -115,7 +115,7 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
 
 def service_description(fmt: str | None) -> Response:
     from service import get_store
-    from service.sparql import choose
+    from service.sparql.endpoint import choose
 
     offers = list(GRAPH_TYPES)
     chosen = choose(offers, fmt)

@@ -23,11 +23,11 @@ from graph.store import QueryError, StoreError
 from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.data import sort_key, sources
 from service.browse.i18n import current_lang
+from service.browse.labels import inferred
+from service.browse.network import as_date, network_path
 from service.browse.terms import href, iri_of, local_path, named
 from service.browse.views import not_found, render, split_suffix, storage_fault, store
 from service.errors import error_response
-from service.labels import inferred
-from service.network import as_date, network_path
 
 bp = Blueprint("timeline", __name__)
 for _fault in (StoreError, QueryError):

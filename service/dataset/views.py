@@ -19,7 +19,7 @@ from graph.dumps import DUMP_FORMATS, DumpCache, Dumps
 from graph.namespaces import PREFIXES, compact
 from graph.store import StoreError
 from graph.void import VCARD, counts, describe
-from service.csvw import table_list
+from service.dataset.csvw import table_list
 from service.errors import error_response, server_error
 from service.negotiation import from_format, negotiate
 
