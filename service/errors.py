@@ -16,8 +16,9 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response, has_request_context, json, request
+from flask import Flask, Response, has_request_context, json, request
 
+from graph.store import QueryError, StoreError
 from service.negotiation import parse_accept, quality
 
 log = logging.getLogger("kompetensgraf.service")
@@ -37,6 +38,18 @@ def wants_json() -> bool:
     ranges = parse_accept(request.headers.get("Accept"))
     named = any(r.matches("application/json") >= 2 and r.q > 0 for r in ranges)
     return named and quality(ranges, "application/json") >= quality(ranges, "text/plain")
+
+
+def storage_fault(exc: Exception) -> Response:
+    """A store failure (or a broken internal query) that no route answered itself is the
+    server's fault: a logged 500."""
+    return server_error("The graph store failed while building this page", exc)
+
+
+def init_app(app: Flask) -> None:
+    """The one handler of store faults, for every route."""
+    for fault in (StoreError, QueryError):
+        app.register_error_handler(fault, storage_fault)
 
 
 def title(status: int) -> str:

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.browse import i18n, terms
+from service.browse import (
+    assets,
+    cite,
+    editor,
+    i18n,
+    network,
+    quality,
+    search,
+    terms,
+    timeline,
+    views,
+)
 
 
 def init_app(app: Flask) -> None:
-    from service.browse import assets, cite, editor, network, quality, search, timeline, views
-
-    app.config.setdefault("KG_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
     i18n.init_app(app)
     # Links in every template go through terms.safe_url (the macro ``a`` in browse/_macros.html).
     app.jinja_env.filters["safe_url"] = terms.safe_url

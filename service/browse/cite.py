@@ -42,9 +42,8 @@ from service.browse.cite_formats import (
     to_csl,
     to_ris,
 )
-from service.browse.data import sort_key
 from service.browse.i18n import build_of, current_lang, license_info
-from service.browse.terms import iri_of, local_path
+from service.browse.terms import iri_of, local_path, sort_key
 from service.errors import error_response
 from service.negotiation import negotiate
 

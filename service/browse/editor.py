@@ -12,13 +12,10 @@ from flask import Blueprint, Flask, request
 
 from graph import queries
 from graph.namespaces import PREFIXES
-from graph.store import QueryError, StoreError
+from service.browse.common import render
 from service.browse.i18n import current_lang
-from service.browse.views import storage_fault
 
 bp = Blueprint("editor", __name__)
-for _fault in (StoreError, QueryError):
-    bp.register_error_handler(_fault, storage_fault)
 EXAMPLE_FOLDERS = ("catalogue", "competency")
 DEFAULT_QUERY = """PREFIX kf: <https://w3id.org/kompetensgraf/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -54,8 +51,6 @@ def examples(lang: str) -> list[dict]:
 @bp.get("/editor")
 @bp.get("/editor.json")
 def editor():
-    from service.browse.views import render
-
     lang = current_lang()
     payload = {
         "endpoint": "/sparql",

@@ -18,8 +18,7 @@ import pyoxigraph as ox
 from graph import queries
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore, QueryError
-from service.browse.data import sort_key
-from service.browse.terms import href
+from service.browse.terms import href, sort_key
 from service.sparql.results import Answer as EngineAnswer
 from service.sparql.results import Job, term_texts
 

@@ -26,7 +26,6 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from graph import queries
 from graph.sparql_text import bind_values
 from graph.store import QueryError, StoreError
-from service import get_store
 from service.browse.catalog import get_catalog
 from service.browse.i18n import current_lang
 from service.browse.labels import inferred, readable
@@ -48,6 +47,7 @@ from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.sparql.gate import Refused as GateRefused
 from service.sparql.gate import check_federation
+from service.store import get_store
 
 bp = Blueprint("catalogue", __name__)
 FOLDER = "catalogue"

@@ -17,6 +17,8 @@ from flask import Response, current_app, request, url_for
 
 from graph.namespaces import PREDECLARED, PREFIXES
 from service.sparql.results import GRAPH_TYPES
+from service.sparql.state import choose
+from service.store import get_store
 
 SD = PREFIXES["sd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -114,9 +116,6 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
 
 
 def service_description(fmt: str | None) -> Response:
-    from service import get_store
-    from service.sparql.endpoint import choose
-
     offers = list(GRAPH_TYPES)
     chosen = choose(offers, fmt)
     if isinstance(chosen, Response):

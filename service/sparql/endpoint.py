@@ -12,50 +12,32 @@ and settings".
 
 from __future__ import annotations
 
-import atexit
-import threading
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import PREDECLARED
 from graph.sparql_text import scan
 from graph.store import QueryError, StoreError
-from service import _from_environment, get_store
 from service.errors import error_response, server_error
-from service.negotiation import NotAcceptable
-from service.negotiation import choose as choose_type
-from service.sparql.cache import AnswerCache
+from service.sparql import update
+from service.sparql.description import service_description
 from service.sparql.engine import (
     EngineBusy,
-    InlineEngine,
-    MemoryLimit,
-    ProcessEngine,
-    QueryEngine,
     QueryTimeout,
 )
 from service.sparql.gate import Refused, check_federation, check_nesting
-from service.sparql.live import Dataset, prepare
-from service.sparql.process import parse_size
 from service.sparql.protocol import ProtocolError, SparqlRequest, parse_request
 from service.sparql.results import GRAPH_TYPES, OFFERS, RESULT_TYPES, Answer, Job
+from service.sparql.state import (
+    Sparql,
+    choose,
+    guarded,
+    limit_error,
+    preflight,
+    query_timeout,
+    start,
+    state,
+)
 
-SETTINGS: dict[str, Any] = {
-    "KG_QUERY_TIMEOUT": 30.0,  # seconds; a request may lower it (timeout=), never raise it
-    "KG_QUERY_MEMORY": "1G",  # per query worker and update process (512M, 2G…); 0: no limit
-    "KG_MAX_ROWS": 10_000,  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer
-    "KG_MAX_REQUEST_BYTES": 1 << 20,  # query string or body; larger is 413
-    "KG_WORKERS": 0,  # query worker processes; 0: two per CPU core, at least 2
-    "KG_MAX_CONCURRENT": 0,  # queries running or waiting; 0: 4 × KG_WORKERS; more is 503
-    "KG_UPDATE_TOKEN": "",  # bearer token for Update and /store; empty: read-only endpoint
-    "KG_DATA_DIR": "",  # where the live (updatable) database lives; empty: live/ beside the store
-    # SERVICE endpoints and LOAD sources allowed (space- or comma-separated, or a list); empty: none
-    "KG_SERVICE_ALLOWLIST": "",
-    "KG_CACHE_SIZE": 256,  # answers kept for repeated read queries; 0: no cache
-}
-RETRY_AFTER = "2"
 EXPOSED = (
     "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Cache, X-KG-Timeout, X-KG-Memory-Limit, "
     "Retry-After"
@@ -64,92 +46,17 @@ EXPOSED = (
 bp = Blueprint("sparql", __name__)
 
 
-@dataclass
-class Sparql:
-    """The endpoint's state, kept in ``app.extensions["kg_sparql"]`` (no globals)."""
-
-    dataset: Dataset
-    engine: QueryEngine
-    cache: AnswerCache
-    slots: threading.BoundedSemaphore
-    workers: int
-
-    def close(self) -> None:
-        self.engine.close()
-        self.dataset.close()
-
-
-def state(app: Flask | None = None) -> Sparql:
-    return (app or current_app).extensions["kg_sparql"]
-
-
 def init_app(app: Flask) -> None:
-    """Settings, the served dataset, the query engine, the cache; the /sparql and /store routes."""
-    for key, value in {**SETTINGS, **_from_environment(SETTINGS)}.items():
-        app.config.setdefault(key, value)
-    allow = app.config["KG_SERVICE_ALLOWLIST"]
-    if isinstance(allow, str):
-        app.config["KG_SERVICE_ALLOWLIST"] = allow.replace(",", " ").split()
-    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None
-        app.config["MAX_CONTENT_LENGTH"] = int(app.config["KG_MAX_REQUEST_BYTES"])
-    workers = int(app.config["KG_WORKERS"]) or _default_workers()
-    app.config["KG_WORKERS"] = workers
-    concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 4 * workers
-    app.config["KG_MAX_CONCURRENT"] = concurrent
-
-    memory = parse_size(app.config["KG_QUERY_MEMORY"])
-    app.config["KG_QUERY_MEMORY"] = memory
-    isolate = not app.config["KG_SERVICE_ALLOWLIST"]  # no SERVICE allowed: workers without network
-
-    loads = app.config.get("KG_LOAD") or []
-    loads = [loads] if isinstance(loads, str) else loads
-    dataset = prepare(
-        get_store(app),
-        writable=bool(app.config["KG_UPDATE_TOKEN"]),
-        loads=[Path(p) for p in loads],
-        data_dir=app.config["KG_DATA_DIR"],
-        isolate=isolate,
-        memory=memory,
-    )
-    app.extensions["kg_store"] = dataset.store  # the live snapshot when this server writes
-    if dataset.read_dir is not None:
-        engine: QueryEngine = ProcessEngine(
-            dataset.read_dir, workers, on_unused=dataset.unused, isolate=isolate, memory=memory
-        )
-    else:
-        engine = InlineEngine(lambda: dataset.store)
-    cache = AnswerCache(int(app.config["KG_CACHE_SIZE"]))
-    dataset.on_change.append(lambda read_dir: read_dir and engine.switch(read_dir))
-    dataset.on_change.append(cache.clear)
-    sparql = Sparql(dataset, engine, cache, threading.BoundedSemaphore(concurrent), workers)
-    app.extensions["kg_sparql"] = sparql
-    atexit.register(sparql.close)
-
-    from service.sparql import update as sparql_update
-
+    """The served dataset, the query engine, the cache; the /sparql and /store routes."""
+    start(app)
     app.register_blueprint(bp)
-    sparql_update.init_app(app)
-
-
-def _default_workers() -> int:
-    import os
-
-    return max(2, 2 * (os.cpu_count() or 1))  # a worker waits on IPC too: overlap it
+    update.init_app(app)
 
 
 @bp.after_request
 def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
-    return response
-
-
-def preflight(methods: str) -> Response:
-    response = Response(status=204)
-    response.headers["Allow"] = methods
-    response.headers["Access-Control-Allow-Methods"] = methods
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
-    response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
 
@@ -171,23 +78,10 @@ def endpoint() -> Response:
     except ProtocolError as exc:
         return error_response(exc.status, exc.message, headers=exc.headers)
     if req.update is not None:
-        from service.sparql.update import run_update
-
-        return run_update(req)
+        return update.run_update(req)
     if req.query is None:
-        from service.sparql.description import service_description
-
         return service_description(req.format)
     return run_query(req)
-
-
-def choose(offers: list[str], fmt, what: str = "") -> str | Response:
-    """The media type negotiated by :func:`service.negotiation.choose` (format values over
-    ``Accept``), or the 406 answer naming the accepted values."""
-    try:
-        return choose_type(fmt, request.headers.get("Accept"), offers, what)
-    except NotAcceptable as exc:
-        return error_response(406, str(exc))
 
 
 def run_query(req: SparqlRequest) -> Response:
@@ -263,43 +157,6 @@ def execute(sparql: Sparql, job: Job, requested: float | None) -> Answer | Respo
         return error_response(status, message, headers=headers)
     except StoreError as exc:
         return server_error("the store failed while answering the query", exc)
-
-
-def query_timeout(requested: float | None = None) -> float:
-    """This request's time limit: ``KG_QUERY_TIMEOUT``, lowered (never raised) by ``requested``."""
-    limit = float(current_app.config["KG_QUERY_TIMEOUT"])
-    return min(limit, requested) if requested else limit
-
-
-def guarded(sparql: Sparql, job: Job, timeout: float) -> Answer:
-    """Run ``job`` on the query engine within the concurrency limit and ``timeout``: what every
-    query of the service (the endpoint's and the catalogue's) goes through.
-
-    Raises QueryError (client), StoreError (server), QueryTimeout, or EngineBusy (also when
-    ``KG_MAX_CONCURRENT`` queries are already running or waiting).
-    """
-    if not sparql.slots.acquire(blocking=False):
-        raise EngineBusy(
-            f"the endpoint is busy ({current_app.config['KG_MAX_CONCURRENT']} queries running "
-            "or waiting, KG_MAX_CONCURRENT)"
-        )
-    try:
-        return sparql.engine.run(job, timeout)
-    finally:
-        sparql.slots.release()
-
-
-def limit_error(exc: QueryTimeout | EngineBusy, timeout: float) -> tuple[int, str, dict]:
-    """Status, message and headers of the documented answer to a guard: ``504`` with
-    ``X-KG-Timeout`` for a stopped query, ``507`` with ``X-KG-Memory-Limit`` for one stopped at
-    ``KG_QUERY_MEMORY``, ``503`` with ``Retry-After`` when busy."""
-    if isinstance(exc, MemoryLimit):
-        return 507, str(exc), {"X-KG-Memory-Limit": str(exc.limit)}
-    if isinstance(exc, QueryTimeout):
-        limit = float(current_app.config["KG_QUERY_TIMEOUT"])
-        message = f"{exc} (KG_QUERY_TIMEOUT is {limit:g} s)"
-        return 504, message, {"X-KG-Timeout": f"{timeout:g}"}
-    return 503, f"{exc}; retry shortly", {"Retry-After": RETRY_AFTER}
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:

@@ -25,6 +25,7 @@ from service.errors import error_response, server_error
 from service.sparql.gate import refusal
 from service.sparql.process import QueryTimeout
 from service.sparql.protocol import SparqlRequest
+from service.sparql.state import choose, limit_error, preflight, query_timeout, state
 
 bp = Blueprint("sparql_store", __name__)
 
@@ -62,8 +63,6 @@ def authorize() -> Response | None:
 
 def _write(name: str, *args, status: int = 204) -> Response:
     """Apply the change ``name`` of :data:`~service.sparql.worker.WRITES`; errors as answers."""
-    from service.sparql.endpoint import limit_error, query_timeout, state
-
     timeout = query_timeout()
     try:
         state().dataset.write(name, *args, timeout=timeout)
@@ -106,8 +105,6 @@ def cors(response: Response) -> Response:
 
 @bp.route("/store", methods=["GET", "PUT", "POST", "DELETE", "OPTIONS"])
 def graph_store() -> Response:
-    from service.sparql.endpoint import choose, preflight
-
     if request.method == "OPTIONS":
         return preflight(STORE_METHODS)
     if not current_app.config["KG_UPDATE_TOKEN"]:
@@ -121,8 +118,6 @@ def graph_store() -> Response:
     default = "default" in request.args
     if bool(graph) == default:
         return error_response(400, "name exactly one target: ?graph=<IRI> or ?default")
-    from service.sparql.endpoint import state
-
     store = state().dataset.store
     exists = default or graph in store.named_graphs()
     if request.method in ("GET", "HEAD"):
