@@ -1,7 +1,8 @@
 """The linked-data browser: home, class lists, entity/source/graph pages, dereferencing, ontology.
 
 ``init_app(app)`` registers the interface language (for every blueprint's templates), the browse
-blueprint, the local asset route, search, the network and timeline views and the query editor.
+blueprint, the local asset route, search, the network and timeline views, the query editor, the
+citations and the quality page: every page of the browser lives in this package.
 """
 
 from __future__ import annotations
