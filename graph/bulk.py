@@ -19,7 +19,7 @@ Two ways, chosen per file:
 
 The bulk loader is not transactional: a failure can leave part of a file in the store. Callers
 load into a directory of their own and publish it only once complete (:mod:`graph.build`,
-:mod:`service.sparql_live`), or drop the graph again.
+:mod:`service.sparql.live`), or drop the graph again.
 """
 
 from __future__ import annotations

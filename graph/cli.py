@@ -270,15 +270,14 @@ def parser() -> argparse.ArgumentParser:
 
 def cmd_serve(args) -> int:
     from service.server import serve  # the web layer, only to serve: graph never imports it
+    from service.settings import SETTINGS
 
-    config = {"KG_STORE": str(args.store), "KG_LOAD": [str(p) for p in args.load]}
-    for option, key in (("timeout", "KG_QUERY_TIMEOUT"), ("workers", "KG_WORKERS"),
-                        ("processes", "KG_PROCESSES"),
-                        ("max_concurrent", "KG_MAX_CONCURRENT"), ("max_rows", "KG_MAX_ROWS"),
-                        ("endpoint", "KG_ENDPOINT"), ("update_endpoint", "KG_UPDATE_ENDPOINT"),
-                        ("store_endpoint", "KG_STORE_ENDPOINT")):
-        if getattr(args, option) is not None:
-            config[key] = getattr(args, option)
+    config = {}
+    for setting in SETTINGS:  # each setting with a serve option (--store, --load, --timeout…)
+        value = getattr(args, setting.option.removeprefix("--").replace("-", "_"), None)
+        if setting.option and value is not None:
+            config[setting.name] = [str(v) for v in value] if isinstance(value, list) else (
+                str(value) if isinstance(value, Path) else value)
     return serve(args.host, args.port, config)
 
 

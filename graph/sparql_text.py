@@ -2,7 +2,7 @@
 
 One tokenizer (:data:`TOKEN`: comments, strings, IRIs, variables, words, single characters) serves
 every reader, :mod:`graph.merge` included; the engine's parser stays the judge of syntax, and
-nothing here decides what a request may do (:mod:`service.sparql_gate` checks SERVICE and LOAD on
+nothing here decides what a request may do (:mod:`service.sparql.gate` checks SERVICE and LOAD on
 the parsed request).
 
 * :func:`scan`: what the endpoint must know before the engine runs a request: the query form (to

@@ -29,7 +29,12 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 from waitress import serve as waitress_serve
 
-from service import DEFAULTS, _from_environment, create_app
+from graph.backends import open_store
+from service import create_app
+from service.dataset.views import _default_dump_dir
+from service.settings import default_workers, resolve
+from service.sparql.live import prepare
+from service.sparql.state import state
 
 log = logging.getLogger("kompetensgraf.server")
 
@@ -51,8 +56,6 @@ def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
     if processes > 1:
         return serve_processes(host, port, config, processes)
     app = create_app(config)
-    from service.sparql import state
-
     sparql = state(app)
     sparql.engine.start()
 
@@ -94,22 +97,12 @@ def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
     return 0
 
 
-def _setting(config: Mapping[str, Any], key: str, defaults: Mapping[str, Any]) -> Any:
-    """A setting as create_app sees it: the config mapping, else KG_… environment, else default."""
-    if key in config:
-        return config[key]
-    return _from_environment({key: defaults[key]}).get(key, defaults[key])
-
-
 def _processes(config: Mapping[str, Any]) -> int:
     """KG_PROCESSES (default 1; 0: one per CPU core); 1 with updates on in the embedded store (its
     live database has one writer; an external engine takes writes from every process)."""
-    from service.sparql import SETTINGS
-
-    wanted = int(_setting(config, "KG_PROCESSES", DEFAULTS)) or (os.cpu_count() or 1)
-    writer = _setting(config, "KG_UPDATE_TOKEN", SETTINGS) and not _setting(
-        config, "KG_ENDPOINT", DEFAULTS
-    )
+    settings = resolve(config)
+    wanted = int(settings["KG_PROCESSES"]) or (os.cpu_count() or 1)
+    writer = settings["KG_UPDATE_TOKEN"] and not settings["KG_ENDPOINT"]
     if writer and wanted > 1:
         log.info("KG_UPDATE_TOKEN is set: serving with 1 process (the live store has one writer)")
         return 1
@@ -118,20 +111,18 @@ def _processes(config: Mapping[str, Any]) -> int:
 
 def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: int) -> int:
     """gunicorn with ``processes`` pre-forked gthread workers, each with its own app."""
-    from service.sparql import SETTINGS
-
     config = dict(config)
-    cores = os.cpu_count() or 1
-    workers = int(_setting(config, "KG_WORKERS", SETTINGS)) or max(1, 2 * cores // processes)
+    settings = resolve(config)
+    workers = int(settings["KG_WORKERS"]) or default_workers(processes)
     config["KG_WORKERS"] = workers
-    concurrent = int(_setting(config, "KG_MAX_CONCURRENT", SETTINGS)) or 4 * workers
+    concurrent = int(settings["KG_MAX_CONCURRENT"]) or 4 * workers
     config["KG_MAX_CONCURRENT"] = concurrent
     master, workdir = os.getpid(), _derive(config)
-    if not _setting(config, "KG_UPDATE_TOKEN", SETTINGS):
+    if not settings["KG_UPDATE_TOKEN"]:
         # one read-only store: the processes share one dump folder per version, hence the same
         # ETags, Last-Modified and dct:modified whichever process answers
         config["KG_DUMP_TOKEN"] = uuid.uuid4().hex[:8]
-    timeout = float(_setting(config, "KG_QUERY_TIMEOUT", SETTINGS))
+    timeout = float(settings["KG_QUERY_TIMEOUT"])
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": processes,
@@ -170,28 +161,24 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
 def _derive(config: dict[str, Any]) -> Path | None:
     """``--load`` on an on-disk store: load the files ONCE, here in the master, into a derived
     store; the workers open it read-only. Returns the directory to remove at the end."""
-    from graph.backends import open_store
-    from service.dataset import _default_dump_dir
-    from service.sparql import SETTINGS
-    from service.sparql_live import prepare
-
+    settings = resolve(config)
     loads = config.get("KG_LOAD") or []
     loads = [loads] if isinstance(loads, str) else list(loads)
-    path = str(_setting(config, "KG_STORE", DEFAULTS))
-    if not loads or not path or _setting(config, "KG_ENDPOINT", DEFAULTS):
+    path = str(settings["KG_STORE"])
+    if not loads or not path or settings["KG_ENDPOINT"]:
         return None  # nothing to derive (in-memory and remote stores load in each process)
     dataset = prepare(
         open_store(Path(path), read_only=True),
         writable=False,
         loads=[Path(p) for p in loads],
-        data_dir=str(_setting(config, "KG_DATA_DIR", SETTINGS)),
+        data_dir=str(settings["KG_DATA_DIR"]),
     )
     read_dir, workdir = dataset.read_dir, dataset._workdir
     dataset.store.close()  # no store may stay open across the fork
     del dataset
     gc.collect()
     config["KG_DUMP_DIR"] = str(
-        _setting(config, "KG_DUMP_DIR", DEFAULTS) or _default_dump_dir(path)
+        settings["KG_DUMP_DIR"] or _default_dump_dir(path)
     )
     config["KG_STORE"], config["KG_LOAD"] = str(read_dir), []
     log.info("loaded %s into %s, served read-only by every process", loads, read_dir)
@@ -199,8 +186,6 @@ def _derive(config: dict[str, Any]) -> Path | None:
 
 
 def _worker_exit(_arbiter, worker) -> None:
-    from service.sparql import state
-
     app = getattr(worker, "wsgi", None)
     if app is None:
         return  # it never booted: gunicorn reports that (and the master stops)
@@ -270,8 +255,6 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from service.sparql import state
-
         app = create_app(self.kg_config)
         state(app).engine.start()
         pid = str(os.getpid())

@@ -3,7 +3,7 @@ query engine as ``/sparql`` (killable worker processes for the embedded store), 
 ``KG_QUERY_TIMEOUT`` (504) and ``KG_MAX_CONCURRENT`` (503).
 
 The app is the real one (``create_app`` over a built-store directory, so its real
-:class:`~service.sparql_engine.ProcessEngine`), served over real HTTP by werkzeug on loopback.
+:class:`~service.sparql.engine.ProcessEngine`), served over real HTTP by werkzeug on loopback.
 Its catalogue is a fixture folder (``tests/data/catalogue-guards``: an explosive count, a quick
 label query and a broken entry), put where the app keeps the catalogue it has read
 (``app.extensions["kg_catalogue"]``); the shipped catalogue is tested in test_catalogue*.py.

@@ -34,7 +34,7 @@ from citeproc.source.json import CiteProcJSON
 from graph.embedded import EmbeddedStore
 from graph.namespaces import PREFIXES
 from service import create_app
-from service.cite import FIELDS
+from service.browse.cite import FIELDS
 
 BASE = "https://w3id.org/kompetensgraf/"
 HOST = "citera.example.org:8765"

@@ -28,7 +28,7 @@ from sparql_support import ACTORS, EX, EXG, call, make_store
 
 from graph.namespaces import PREDECLARED
 from graph.store import QueryError
-from service.sparql_results import Job, apply_update, evaluate
+from service.sparql.results import Job, apply_update, evaluate
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])

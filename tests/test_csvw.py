@@ -17,8 +17,8 @@ import requests
 from csvw import CSVW
 
 from graph import queries
-from service.catalogue_data import r_raw_string
-from service.csvw import IRI, is_titled
+from service.catalogue.data import r_raw_string
+from service.dataset.csvw import IRI, is_titled
 
 CATALOGUE = queries.load_dir("catalogue")
 LOCAL = [q for q in CATALOGUE if "SERVICE" not in queries.mask(q.text).upper()]
@@ -57,7 +57,7 @@ def check_described(table: CSVW, header: list[str]) -> dict:
         assert set(column.titles) >= {"sv", "en"}, column.name
         assert all(column.titles[lang] for lang in ("sv", "en"))
     untitled = [name for name in columns if not is_titled(name)]
-    assert not untitled, f"add titles for {untitled} to service/csvw_titles.py"
+    assert not untitled, f"add titles for {untitled} to service/dataset/csvw_titles.py"
     return columns
 
 

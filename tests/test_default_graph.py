@@ -26,7 +26,7 @@ from graph.embedded import EmbeddedStore
 from graph.merge import MERGE_GRAPH
 from graph.remote.virtuoso import graph_var_not
 from graph.store import QueryError
-from service.sparql_live import load_files
+from service.sparql.live import load_files
 
 KF = "https://w3id.org/kompetensgraf/def#"
 KFID = "https://w3id.org/kompetensgraf/id/"

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 from graph import queries
 from service import create_app
-from service.sparql_process import parse_size
+from service.sparql.process import parse_size
 
 LIMIT = 256 << 20
 TOKEN = "memory-token"

@@ -18,8 +18,8 @@ import pytest
 from conftest import start_server
 from sparql_support import EX, EXG, FORM, call, form, make_store, send, workers_of
 
-from service.sparql_process import reaches_out
-from service.sparql_worker import NO_NETWORK, error_of
+from service.sparql.process import reaches_out
+from service.sparql.worker import NO_NETWORK, error_of
 
 TOKEN = "network-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -16,7 +16,7 @@ import pytest
 from conftest import start_server
 from sparql_support import FORM, call, form, make_store
 
-from service import sparql_gate
+from service.sparql import gate as sparql_gate
 
 TOKEN = "gate-token"
 

@@ -12,8 +12,8 @@ import pytest
 from conftest import ROOT, start_server
 from sparql_support import FORM, call, form, make_store
 
-from service import sparql_gate
-from service.sparql_gate import MAX_DEPTH, MAX_ITEMS, MAX_OPERATORS, Refused, check_nesting
+from service.sparql import gate as sparql_gate
+from service.sparql.gate import MAX_DEPTH, MAX_ITEMS, MAX_OPERATORS, Refused, check_nesting
 
 TOKEN = "gate-token"
 T = "?s ?p ?o"

@@ -19,7 +19,7 @@ from sparql_support import call, make_store
 from graph.build import build
 from graph.embedded import EmbeddedStore
 from graph.validate import BuildError
-from service.sparql_live import load_files
+from service.sparql.live import load_files
 
 TOKEN = "gate-token"
 RDF = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="urn:e:">'

@@ -26,7 +26,7 @@ from graph.bulk import BadData, load_file
 from graph.embedded import EmbeddedStore
 from graph.namespaces import GRAPH
 from graph.validate import BuildError
-from service.quality import shacl_results
+from service.browse.quality import shacl_results
 
 QUIET = {"step": lambda _msg: None}
 PREFIXES = """\

@@ -10,7 +10,8 @@ import networkx as nx
 import pytest
 from browse_support import GRAPH, ID, mini_app
 
-from service.network import as_date
+from service.browse.network import as_date
+from service.browse.network_style import OTHER, SHAPES, STYLES
 
 FYRBODAL = ID + "fyrbodals-kommunalforbund"
 
@@ -162,8 +163,6 @@ def _luminance(colour: str) -> float:
 
 
 def test_each_style_has_its_own_colour_and_shape_visible_on_the_drawing():
-    from service.network_style import OTHER, SHAPES, STYLES
-
     styles = (*STYLES, OTHER)
     assert len({s.colour for s in styles}) == len(styles)
     assert len({s.shape for s in styles}) == len(styles)

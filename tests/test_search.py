@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from browse_support import ID, mini_app
 
-from service.search import core_name, fold, fts_query
+from service.browse.search import core_name, fold, fts_query
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from sparql_support import (
     workers_of,
 )
 
-from service.cache import AnswerCache
+from service.sparql.cache import AnswerCache
 
 SIMPLE = f"ASK {{ <{EX}fyrbodal> ?p ?o }}"
 ALL = "SELECT * WHERE { ?s ?p ?o }"

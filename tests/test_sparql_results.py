@@ -1,5 +1,5 @@
 """How an answer is written: SPARQL JSON by pyoxigraph's native writer (the fast path) or row by
-row with the cap, and both mean the same. These call :func:`service.sparql_results.evaluate`
+row with the cap, and both mean the same. These call :func:`service.sparql.results.evaluate`
 directly on a real in-memory store; the endpoint tests check the same over HTTP."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import rdflib
 from graph.embedded import EmbeddedStore
 from graph.merge import resync
 from graph.store import QueryError
-from service import sparql_results
-from service.sparql_results import Job, evaluate
+from service.sparql import results as sparql_results
+from service.sparql.results import Job, evaluate
 
 EX = "http://example.org/"
 ROWS = 12

@@ -64,6 +64,19 @@ def test_hostile_pages_run_nothing_and_link_only_to_the_web(tab, hostile, path):
     clean(tab, hostile)
 
 
+
+@pytest.mark.parametrize("path, status, heading", [
+    ("/inget-h%C3%A4r/%3Cb%3Efet%3C%2Fb%3E", 404, "Sidan finns inte"),
+    ("/queries/finns-inte?lang=en", 404, "Page not found"),
+])
+def test_error_pages_are_pages_of_the_site_under_the_policy(tab, hostile, path, status, heading):
+    answer = tab.goto(hostile.url + path)
+    assert answer.status == status
+    assert tab.locator("main h1").inner_text().startswith(heading)
+    assert tab.locator("header nav a").count() > 0  # the site's layout, its menu
+    assert tab.evaluate("document.querySelectorAll('main b, main script').length") == 0
+    clean(tab, hostile)
+
 def run_in_editor(tab, query: str) -> None:
     tab.evaluate("q => window.kgYasgui.getTab().getYasqe().setValue(q)", query)
     with tab.expect_response(lambda r: r.url.endswith("/sparql")) as answer:

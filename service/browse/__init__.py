@@ -1,21 +1,29 @@
 """The linked-data browser: home, class lists, entity/source/graph pages, dereferencing, ontology.
 
 ``init_app(app)`` registers the interface language (for every blueprint's templates), the browse
-blueprint, the local asset route, search, the network and timeline views and the query editor.
+blueprint, the local asset route, search, the network and timeline views, the query editor, the
+citations and the quality page: every page of the browser lives in this package.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from service.browse import i18n, terms
+from service.browse import (
+    assets,
+    cite,
+    editor,
+    i18n,
+    network,
+    quality,
+    search,
+    terms,
+    timeline,
+    views,
+)
 
 
 def init_app(app: Flask) -> None:
-    from service import cite, editor, network, quality, search, timeline
-    from service.browse import assets, views
-
-    app.config.setdefault("KG_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
     i18n.init_app(app)
     # Links in every template go through terms.safe_url (the macro ``a`` in browse/_macros.html).
     app.jinja_env.filters["safe_url"] = terms.safe_url

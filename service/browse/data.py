@@ -14,15 +14,16 @@ import pyoxigraph as ox
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore
 from service.browse.catalog import Catalog, browse_query
+from service.browse.labels import inferred
 from service.browse.terms import (
     MATCH_PROPERTIES,
     external_name,
     href,
     identifier,
     link,
+    sort_key,
     term_dict,
 )
-from service.labels import inferred
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 FIRST = [
@@ -94,16 +95,6 @@ def _property_key(prop: dict) -> tuple:
     curie = prop["property"]["curie"]
     first = FIRST.index(curie) if curie in FIRST else len(FIRST)
     return (first, sort_key(prop["property"]["label"]))
-
-
-_SV_ORDER = str.maketrans(
-    {"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}", "é": "e", "É": "e", "ü": "y"}
-)
-
-
-def sort_key(text: str) -> str:
-    """Swedish alphabetical order: … x y z å ä ö (case-insensitive)."""
-    return text.lower().translate(_SV_ORDER)
 
 
 def _period(value: dict) -> dict | None:

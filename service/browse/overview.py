@@ -11,8 +11,7 @@ from graph import queries
 from graph.namespaces import PREFIXES, STRUCTURAL_GRAPHS, compact
 from graph.store import GraphStore
 from service.browse.catalog import Catalog, browse_query
-from service.browse.data import sort_key
-from service.browse.terms import link
+from service.browse.terms import link, sort_key
 
 SOURCE_DOCUMENT = PREFIXES["kf"] + "SourceDocument"
 LIST_PAGE = 50

@@ -166,3 +166,13 @@ def external_name(iri: str) -> str:
     if "data.europa.eu/esco" in iri:
         return "ESCO"
     return iri
+
+
+_SV_ORDER = str.maketrans(
+    {"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}", "é": "e", "É": "e", "ü": "y"}
+)
+
+
+def sort_key(text: str) -> str:
+    """Swedish alphabetical order: … x y z å ä ö (case-insensitive)."""
+    return text.lower().translate(_SV_ORDER)

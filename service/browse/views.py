@@ -10,15 +10,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
-from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH, compact
-from graph.store import QueryError, StoreError
-from service.browse import data, overview
+from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH
+from service.browse import data, network, ontodoc, overview
 from service.browse.catalog import browse_query, get_catalog
-from service.browse.i18n import build_of, current_lang, license_info
+from service.browse.common import page_int, render, split_suffix, store, twin
+from service.browse.i18n import current_lang
 from service.browse.rdf import SUFFIXES, description, serialize
+from service.browse.search import not_found
 from service.browse.terms import iri_of, named
-from service.catalogue import catalogue
-from service.errors import error_response, server_error
+from service.catalogue.views import catalogue
+from service.errors import error_response
 from service.negotiation import negotiate
 
 bp = Blueprint("browse", __name__)
@@ -35,53 +36,12 @@ OFFERS = [
 ONTOLOGY_GRAPHS = (ONTOLOGY_GRAPH, VOCAB_GRAPH)
 
 
-def storage_fault(exc: Exception) -> Response:
-    """A store failure (or a broken internal query) is the server's fault: logged 500."""
-    return server_error("The graph store failed while building this page", exc)
-
-
-for _fault in (StoreError, QueryError):
-    bp.register_error_handler(_fault, storage_fault)
-
-
 @bp.after_request
 def open_to_scripts(response: Response) -> Response:
     """Linked data is public: scripts on other sites may fetch it (read-only GETs)."""
     response.headers.setdefault("Access-Control-Allow-Origin", "*")
     response.headers.setdefault("Access-Control-Expose-Headers", "Link, Vary, Content-Location")
     return response
-
-
-def store():
-    return current_app.extensions["kg_store"]
-
-
-def page_int(name: str, default: int = 1) -> int:
-    try:
-        return max(1, int(request.args.get(name, default)))
-    except ValueError:
-        return default
-
-
-def twin(payload: dict, kind: str) -> dict:
-    """The JSON twin of a page: its data, plus licence and where the data comes from."""
-    lic = license_info(current_app.config["KG_LICENSE"])
-    return {
-        "page": kind,
-        "lang": current_lang(),
-        **payload,
-        "license": lic["url"],
-        "license_name": lic["name"],
-        "provenance": "Every fact names its named graph, source document and locator.",
-        "source": {"dataset": current_app.config["KG_BASE_IRI"], "build": build_of(current_app)},
-    }
-
-
-def render(template: str, payload: dict, kind: str, json_url: str, fmt: str | None) -> Response:
-    body = twin(payload, kind)
-    if fmt == "json":
-        return jsonify(body)
-    return Response(render_template(template, d=body, json_url=json_url))
 
 
 @bp.get("/")
@@ -129,8 +89,6 @@ def class_list(curie: str):
 @bp.get("/def.<suffix>")
 def ontology(suffix: str | None = None):
     """The ontology: documentation (pyLODE) for people, the ontology graph for programs."""
-    from service.browse import ontodoc
-
     offers = OFFERS[:-2]  # no quads: the ontology is one graph
     if suffix == "css":  # the documentation's stylesheet (no inline styles: see headers.py)
         css = ontodoc.stylesheet(current_app._get_current_object(), get_catalog())
@@ -170,13 +128,6 @@ def ontology(suffix: str | None = None):
     if not suffix:
         response.headers["Vary"] = "Accept"
     return response
-
-
-def split_suffix(rest: str) -> tuple[str, str | None]:
-    stem, dot, suffix = rest.rpartition(".")
-    if dot and suffix in SUFFIXES:
-        return stem, suffix
-    return rest, None
 
 
 def exists(iri: str) -> bool:
@@ -249,8 +200,6 @@ def page(kind: str, iri: str, path: str, fmt: str | None) -> Response:
 
 def relations_of(iri: str, cat, lang: str) -> list[dict]:
     """The thing's direct relations (memberships, roles, grants, links) as network edges."""
-    from service import network
-
     table = network.edge_table()
     if iri not in table.by_node:
         return []
@@ -289,19 +238,3 @@ def no_route(_error) -> Response:
     if kind.startswith("class") and rest:
         return not_found(rest)
     return error_response(404, f"There is no page at {request.path}; start at /")
-
-
-def not_found(iri: str) -> Response:
-    """A helpful 404: what was asked, and where to look instead (search by the slug's words)."""
-    from service import search
-
-    words = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
-    hits = search.suggest(words, current_lang(), limit=8, any_word=True) if words else []
-    payload = {"iri": iri, "curie": compact(iri), "query": words, "suggestions": hits}
-    wants_html = negotiate(request.headers.get("Accept"), ["text/html", "application/json"])
-    if request.path.endswith(".json") or wants_html == "application/json":
-        return error_response(404, f"Nothing in the graph has the IRI {iri}", detail=payload)
-    if wants_html != "text/html":
-        return error_response(404, f"Nothing in the graph has the IRI {iri}")
-    html = render_template("browse/not_found.html", d=twin(payload, "not-found"), json_url=None)
-    return Response(html, status=404)

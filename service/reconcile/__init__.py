@@ -19,14 +19,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
-from graph.store import QueryError, StoreError
 from service import headers
 from service.browse.catalog import get_catalog
 from service.browse.i18n import current_lang
+from service.browse.network import edge_table
+from service.browse.search import get_index as search_index
 from service.browse.terms import href, iri_of
-from service.browse.views import storage_fault
 from service.errors import error_response
-from service.network import edge_table
 from service.reconcile.extend import (
     BY_ID,
     PROPERTIES,
@@ -38,11 +37,8 @@ from service.reconcile.extend import (
 )
 from service.reconcile.index import KF, get_index
 from service.reconcile.matching import Matcher, Query
-from service.search import get_index as search_index
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
-for _fault in (StoreError, QueryError):
-    bp.register_error_handler(_fault, storage_fault)
 
 MAX_BATCH = 200  # queries in one batch request
 MAX_IDS = 500  # things in one data extension request

@@ -14,9 +14,8 @@ from datetime import date
 
 from graph.namespaces import PREFIXES
 from service.browse.catalog import Catalog
-from service.browse.data import sort_key
-from service.browse.terms import IDENTIFIERS, iri_of
-from service.network import EdgeTable, valid_on
+from service.browse.network import EdgeTable, valid_on
+from service.browse.terms import IDENTIFIERS, iri_of, sort_key
 from service.reconcile.index import KF, ReconcileIndex
 
 ORG = PREFIXES["org"]

@@ -8,7 +8,7 @@ Only things of ours (``…/id/…``) of the wanted type are candidates.
 
 ``match: true`` only when it is certain: one thing of the wanted type holds the code, or one
 thing of the wanted type has the query as its name or alternative name once case, diacritics and
-spacing are folded (:func:`service.search.fold`) — and no property constraint of the query
+spacing are folded (:func:`service.browse.search.fold`) — and no property constraint of the query
 contradicts it. Anything else (an inflected form, a partial name, a namesake) is a candidate
 with a lower score for a person to decide.
 """
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from service.browse.search import SearchIndex, fold, query_words
 from service.browse.terms import iri_of
 from service.reconcile.extend import BY_ID, Extender, slug_of
 from service.reconcile.index import code_key
-from service.search import SearchIndex, fold, query_words
 
 #: Score of a candidate by how its name matched (search tiers 0–5); a code match scores 100.
 TIER_SCORES = (100.0, 95.0, 90.0, 80.0, 60.0, 40.0)

@@ -41,7 +41,7 @@ import pyoxigraph as ox
 
 from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.store import GraphStore, QueryError, StoreError
-from service.sparql_results import Answer, Job, apply_update, evaluate
+from service.sparql.results import Answer, Job, apply_update, evaluate
 
 #: bodies up to this size travel inside the answer tuple; larger ones as raw bytes after it
 INLINE_BYTES = 64 << 10

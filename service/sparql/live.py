@@ -9,7 +9,7 @@ Three ways to serve an on-disk build (``--store``):
   each into a named graph of its own and into the merge, and the workers read a snapshot of it.
   The copy is removed when the server stops, or at once if a file cannot be loaded.
 - **updates enabled** (``KG_UPDATE_TOKEN`` set) — one update process
-  (:class:`~service.sparql_writer.UpdateProcess`) holds the only read-write database,
+  (:class:`~service.sparql.writer.UpdateProcess`) holds the only read-write database,
   ``<KG_DATA_DIR>/<build-id>/db`` (``KG_DATA_DIR`` defaults to ``live/`` beside the store, i.e.
   ``var/live`` for ``var/store``); the serving process never opens it, and every change is parsed
   and applied there, under the query limits. The database is created from the build on first
@@ -42,9 +42,9 @@ from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
-from service.sparql_process import QueryTimeout, WorkerFailed
-from service.sparql_worker import apply_write, snapshot
-from service.sparql_writer import UpdateProcess
+from service.sparql.process import QueryTimeout, WorkerFailed
+from service.sparql.worker import apply_write, snapshot
+from service.sparql.writer import UpdateProcess
 
 log = logging.getLogger("kompetensgraf.sparql")
 GENERATED_AT = ox.NamedNode(PREFIXES["prov"] + "generatedAtTime")
@@ -129,7 +129,7 @@ class Dataset:
         return f"{self.store.version}:{self._serial}"
 
     def write(self, name: str, *args, timeout: float) -> None:
-        """Apply one atomic change (:data:`~service.sparql_worker.WRITES`), then publish it to
+        """Apply one atomic change (:data:`~service.sparql.worker.WRITES`), then publish it to
         the readers (snapshot, switch, caches) before returning.
 
         Raises QueryError (nothing changed), StoreError, QueryTimeout or MemoryLimit (stopped:

@@ -1,7 +1,7 @@
 """The update process, seen from the server: where every change to the live database runs.
 
 SPARQL Update and the Graph Store Protocol's writes are parsed and applied in one separate process
-(:func:`service.sparql_worker.writer_main`) that holds the read-write database; the serving process
+(:func:`service.sparql.worker.writer_main`) that holds the read-write database; the serving process
 never opens it. A change runs under the same limits as a query — ``KG_QUERY_TIMEOUT`` and
 ``KG_QUERY_MEMORY`` — and past either the process is killed (RocksDB recovers at the next open;
 a change that was not acknowledged is not applied) and started again. A crash of it (a native
@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from graph.store import QueryError, StoreError
-from service.sparql_process import (
+from service.sparql.process import (
     Child,
     await_answer,
     context,
@@ -26,7 +26,7 @@ from service.sparql_process import (
     spawn,
     stopped,
 )
-from service.sparql_worker import NO_NETWORK, writer_main
+from service.sparql.worker import NO_NETWORK, writer_main
 
 log = logging.getLogger("kompetensgraf.sparql")
 #: how long a restart may take before the next change is refused (recovery of the database)
@@ -74,7 +74,7 @@ class UpdateProcess:
         return self._child
 
     def apply(self, name: str, serial: int, args: tuple, timeout: float) -> Path:
-        """Apply one change of :data:`~service.sparql_worker.WRITES` (``"snapshot"``: none) and
+        """Apply one change of :data:`~service.sparql.worker.WRITES` (``"snapshot"``: none) and
         return the snapshot taken after it.
 
         Raises QueryError (the change's fault: nothing changed), StoreError, QueryTimeout or

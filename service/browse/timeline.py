@@ -19,19 +19,17 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, request
 
 from graph.namespaces import PREFIXES, compact
-from graph.store import QueryError, StoreError
 from service.browse.catalog import Catalog, browse_query, get_catalog
-from service.browse.data import sort_key, sources
+from service.browse.common import render, split_suffix, store
+from service.browse.data import sources
 from service.browse.i18n import current_lang
-from service.browse.terms import href, iri_of, local_path, named
-from service.browse.views import not_found, render, split_suffix, storage_fault, store
+from service.browse.labels import inferred
+from service.browse.network import as_date, network_path
+from service.browse.search import not_found
+from service.browse.terms import href, iri_of, local_path, named, sort_key
 from service.errors import error_response
-from service.labels import inferred
-from service.network import as_date, network_path
 
 bp = Blueprint("timeline", __name__)
-for _fault in (StoreError, QueryError):
-    bp.register_error_handler(_fault, storage_fault)
 
 OWN_PERIOD = PREFIXES["dct"] + "temporal"
 

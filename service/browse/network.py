@@ -23,22 +23,20 @@ import networkx as nx
 from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import compact
-from graph.store import QueryError, StoreError
-from service import csvw
 from service.browse.catalog import Catalog, browse_query, get_catalog
-from service.browse.data import sort_key, sources
+from service.browse.common import render, split_suffix
+from service.browse.data import sources
 from service.browse.i18n import current_lang
+from service.browse.labels import inferred
+from service.browse.network_style import legend, style_of
 from service.browse.overview import expand
-from service.browse.terms import href, iri_of, local_path
-from service.browse.views import storage_fault
+from service.browse.search import not_found
+from service.browse.terms import href, iri_of, local_path, sort_key
+from service.dataset import csvw
 from service.errors import error_response
-from service.labels import inferred
-from service.network_style import legend, style_of
 from service.spreadsheet import csv_text
 
 bp = Blueprint("network", __name__)
-for _fault in (StoreError, QueryError):
-    bp.register_error_handler(_fault, storage_fault)
 MAX_NODES = 400
 CSV_FIELDS = [
     "source",
@@ -324,8 +322,6 @@ def _params() -> tuple[int, set[str] | None, date | None, str | None]:
 @bp.get("/network")
 @bp.get("/network.json")
 def picker():
-    from service.browse.views import render
-
     cat, table, lang = get_catalog(), edge_table(), current_lang()
     degree = sorted(
         (
@@ -352,8 +348,6 @@ def picker():
 
 @bp.get("/network/<path:rest>")
 def network(rest: str):
-    from service.browse.views import not_found, render, split_suffix
-
     slug, suffix = split_suffix(rest)
     if rest.endswith(".csv" + csvw.METADATA):  # the CSVW metadata of the CSV edge list
         slug, suffix = rest[: -len(".csv" + csvw.METADATA)], "csvm"

@@ -23,13 +23,13 @@ from graph.namespaces import ONTOLOGY_GRAPH, compact
 from graph.store import QueryError, StoreError
 from graph.validate import shapes_files, user_scope
 from service.browse.catalog import Catalog, get_catalog
+from service.browse.cite import REQUIRED, all_documents, missing_fields
 from service.browse.i18n import current_lang
 from service.browse.terms import href
-from service.catalogue_data import Answer, job, read
-from service.cite import REQUIRED, all_documents, missing_fields
+from service.catalogue.data import Answer, job, read
 from service.errors import error_response, server_error
-from service.sparql import guarded, limit_error, query_timeout, state
-from service.sparql_engine import EngineBusy, QueryTimeout
+from service.sparql.endpoint import guarded, limit_error, query_timeout, state
+from service.sparql.engine import EngineBusy, QueryTimeout
 
 bp = Blueprint("quality", __name__)
 FOLDER = "quality"

@@ -11,14 +11,11 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 
 from graph.namespaces import PREFIXES
-from graph.store import QueryError, StoreError
+from service.browse.common import render
 from service.browse.i18n import current_lang
-from service.browse.views import storage_fault
-from service.catalogue import FOLDER, catalogue
+from service.catalogue.views import FOLDER, catalogue
 
 bp = Blueprint("editor", __name__)
-for _fault in (StoreError, QueryError):
-    bp.register_error_handler(_fault, storage_fault)
 DEFAULT_QUERY = """PREFIX kf: <https://w3id.org/kompetensgraf/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -51,8 +48,6 @@ def examples(lang: str) -> list[dict]:
 @bp.get("/editor")
 @bp.get("/editor.json")
 def editor():
-    from service.browse.views import render
-
     lang = current_lang()
     payload = {
         "endpoint": "/sparql",

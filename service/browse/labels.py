@@ -23,7 +23,7 @@ from graph.namespaces import compact
 from service.browse.catalog import Catalog
 
 if TYPE_CHECKING:  # the catalogue's answer type, for hints only (catalogue_data imports pages)
-    from service.catalogue_data import Answer
+    from service.catalogue.data import Answer
 
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 INFERRED_COLUMN = "inferred"

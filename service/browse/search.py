@@ -19,18 +19,17 @@ import threading
 import unicodedata
 from collections import Counter
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
 from graph.namespaces import PREFIXES, compact
-from graph.store import QueryError, StoreError
 from service.browse.catalog import Catalog, browse_query, get_catalog
+from service.browse.common import page_int, render, twin
 from service.browse.i18n import current_lang
 from service.browse.terms import href
-from service.browse.views import storage_fault
+from service.errors import error_response
+from service.negotiation import negotiate
 
 bp = Blueprint("search", __name__)
-for _fault in (StoreError, QueryError):
-    bp.register_error_handler(_fault, storage_fault)
 
 #: Nodes that only tie others together; they are reached from the pages of what they tie.
 EXCLUDED_TYPES = {
@@ -280,8 +279,6 @@ def suggest(text: str, lang: str, limit: int = 10, any_word: bool = False) -> li
 @bp.get("/search")
 @bp.get("/search.json")
 def search_page():
-    from service.browse.views import page_int, render
-
     text = request.args.get("q", "").strip()
     type_curie = request.args.get("type") or None
     lang = current_lang()
@@ -318,6 +315,20 @@ def autocomplete():
     return jsonify(
         [{k: h[k] for k in ("iri", "label", "type", "type_label", "href")} for h in hits]
     )
+
+
+def not_found(iri: str) -> Response:
+    """A helpful 404: what was asked, and where to look instead (search by the slug's words)."""
+    words = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
+    hits = suggest(words, current_lang(), limit=8, any_word=True) if words else []
+    payload = {"iri": iri, "curie": compact(iri), "query": words, "suggestions": hits}
+    wants_html = negotiate(request.headers.get("Accept"), ["text/html", "application/json"])
+    if request.path.endswith(".json") or wants_html == "application/json":
+        return error_response(404, f"Nothing in the graph has the IRI {iri}", detail=payload)
+    if wants_html != "text/html":
+        return error_response(404, f"Nothing in the graph has the IRI {iri}")
+    html = render_template("browse/not_found.html", d=twin(payload, "not-found"), json_url=None)
+    return Response(html, status=404)
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Worker processes seen from the server: started, watched within time and memory, killed.
 
-Query workers (:mod:`service.sparql_engine`) and the update process (:mod:`service.sparql_writer`)
+Query workers (:mod:`service.sparql.engine`) and the update process (:mod:`service.sparql.writer`)
 are both a :class:`Child`: a process started by the fork server (a clean process, not a fork of the
 serving one: it holds no sockets or locks of the server), with one pipe to the server. Waiting
 for its answer, the server also watches its memory (:func:`await_answer`): a child whose resident
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.store import StoreError
-from service.sparql_worker import Options
+from service.sparql.worker import Options
 
 log = logging.getLogger("kompetensgraf.sparql")
 
@@ -84,7 +84,7 @@ def context():
     """The fork server (each child a fork of a small clean process), else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["service.sparql_worker"])
+        ctx.set_forkserver_preload(["service.sparql.worker"])
         return ctx
     return multiprocessing.get_context("spawn")
 

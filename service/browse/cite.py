@@ -32,10 +32,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from graph import queries
 from graph.namespaces import PREFIXES
 from service.browse.catalog import Catalog, browse_query, get_catalog
-from service.browse.data import sort_key
-from service.browse.i18n import build_of, current_lang, license_info
-from service.browse.terms import iri_of, local_path
-from service.cite_formats import (
+from service.browse.cite_formats import (
     MEDIA,
     Citation,
     ascii_key,
@@ -45,6 +42,8 @@ from service.cite_formats import (
     to_csl,
     to_ris,
 )
+from service.browse.i18n import build_of, current_lang, license_info
+from service.browse.terms import iri_of, local_path, sort_key
 from service.errors import error_response
 from service.negotiation import negotiate
 

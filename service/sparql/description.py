@@ -16,7 +16,9 @@ import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 
 from graph.namespaces import PREDECLARED, PREFIXES
-from service.sparql_results import GRAPH_TYPES
+from service.sparql.results import GRAPH_TYPES
+from service.sparql.state import choose
+from service.store import get_store
 
 SD = PREFIXES["sd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -114,9 +116,6 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
 
 
 def service_description(fmt: str | None) -> Response:
-    from service import get_store
-    from service.sparql import choose
-
     offers = list(GRAPH_TYPES)
     chosen = choose(offers, fmt)
     if isinstance(chosen, Response):

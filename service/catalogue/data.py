@@ -18,10 +18,9 @@ import pyoxigraph as ox
 from graph import queries
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore, QueryError
-from service.browse.data import sort_key
-from service.browse.terms import href
-from service.sparql_results import Answer as EngineAnswer
-from service.sparql_results import Job, term_texts
+from service.browse.terms import href, sort_key
+from service.sparql.results import Answer as EngineAnswer
+from service.sparql.results import Job, term_texts
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 NUMERIC = {PREFIXES["xsd"] + t for t in ("integer", "decimal", "double", "float", "int", "long")}

@@ -37,7 +37,7 @@ from rdflib.plugins.sparql import parser as rdf_parser
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
-from service.sparql_process import reaches_out
+from service.sparql.process import reaches_out
 
 #: brackets ``{ ( [`` open at once (the catalogue's deepest query: 9)
 MAX_DEPTH = 100

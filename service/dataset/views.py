@@ -19,7 +19,8 @@ from graph.dumps import DUMP_FORMATS, DumpCache, Dumps
 from graph.namespaces import PREFIXES, compact
 from graph.store import StoreError
 from graph.void import VCARD, counts, describe
-from service.csvw import table_list
+from service.browse.i18n import current_lang
+from service.dataset.csvw import table_list
 from service.errors import error_response, server_error
 from service.negotiation import from_format, negotiate
 
@@ -104,7 +105,6 @@ def _default_dump_dir(store_path: str) -> Path:
 
 
 def _lang() -> str:
-    from service.browse.i18n import current_lang
 
     return current_lang()
 

@@ -1,6 +1,7 @@
 """Citations written out: BibTeX, RIS, CSL-JSON, and one line of text for people.
 
-What is cited (:class:`Citation`) is gathered by :mod:`service.cite`; here it only changes form.
+What is cited (:class:`Citation`) is gathered by :mod:`service.browse.cite`; here it only changes
+form.
 Field mapping: title; authors (creator, else publisher, as corporate names); publisher; issued
 (BibTeX ``year``/``date``, RIS ``PY``/``DA``, CSL ``issued``); accessed (BibTeX ``urldate``, RIS
 ``Y2``, CSL ``accessed``); URL; version (release); an entity's dataset (BibTeX ``howpublished``,

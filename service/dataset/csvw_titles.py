@@ -1,8 +1,9 @@
 """Column titles of the site's CSV downloads, in Swedish and English (their CSVW ``titles``).
 
 Catalogue queries reuse variable names (``?municipality``, ``?county``, ``?source``…), so one
-table names them all. :func:`service.csvw.titles` adds the rest: ``<name>Label`` is the name of
-``<name>`` (*Kommun (namn)*, *Municipality (name)*), ``<name>1``/``<name>2`` number ``<name>``.
+table names them all. :func:`service.dataset.csvw.titles` adds the rest: ``<name>Label`` is the name
+of ``<name>`` (*Kommun (namn)*, *Municipality (name)*), ``<name>1``/``<name>2`` number
+``<name>``.
 """
 
 from __future__ import annotations

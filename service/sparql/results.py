@@ -1,7 +1,7 @@
 """Evaluate one SPARQL query and serialise its answer to bytes, with the row cap applied.
 
 This module uses pyoxigraph only (no Flask): it runs inside the query worker processes
-(:mod:`service.sparql_worker`) and, for stores that cannot run there (in-memory or remote),
+(:mod:`service.sparql.worker`) and, for stores that cannot run there (in-memory or remote),
 in the request thread. No pyoxigraph iterator leaves :func:`evaluate`; only bytes do.
 
 The row cap: at most ``max_rows`` solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) are written;

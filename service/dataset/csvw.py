@@ -32,11 +32,11 @@ from graph import queries
 from graph.namespaces import PREFIXES
 from graph.store import QueryError, StoreError
 from graph.void import dataset_iri
-from service.catalogue_data import Answer, job, plain, read
-from service.csvw_titles import TITLES
+from service.catalogue.data import Answer, job, plain, read
+from service.dataset.csvw_titles import TITLES
 from service.errors import error_response, server_error
-from service.sparql import guarded, limit_error, query_timeout, state
-from service.sparql_engine import EngineBusy, QueryTimeout
+from service.sparql.endpoint import guarded, limit_error, query_timeout, state
+from service.sparql.engine import EngineBusy, QueryTimeout
 from service.spreadsheet import FORMULA_START, csv_text
 
 bp = Blueprint("csvw", __name__)
@@ -69,8 +69,8 @@ IRI = {"base": "string", "format": r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$"}
 
 
 def titles(name: str) -> dict[str, str]:
-    """Swedish and English titles of a column (:mod:`service.csvw_titles`); ``<x>Label`` is the
-    name of ``<x>``, ``<x>1`` numbers ``<x>``; an unknown name is its own title."""
+    """Swedish and English titles of a column (:mod:`service.dataset.csvw_titles`); ``<x>Label``
+    is the name of ``<x>``, ``<x>1`` numbers ``<x>``; an unknown name is its own title."""
     if name in TITLES:
         sv, en = TITLES[name]
         return {"sv": sv, "en": en}
@@ -223,7 +223,7 @@ def answer_csv(answer: Answer, filename: str) -> Response:
 
 # --------------------------------------------------------------------------- network edges
 
-#: What the columns of a network's edge list (:data:`service.network.CSV_FIELDS`) hold.
+#: What the columns of a network's edge list (:data:`service.browse.network.CSV_FIELDS`) hold.
 NETWORK_TYPES: dict[str, dict | str] = {
     "source": IRI, "target": IRI, "relation": IRI, "graph": IRI, "role": IRI,
     "start": DATE_OR_YEAR, "end": DATE_OR_YEAR, "inferred": "boolean",

@@ -3,7 +3,7 @@
 :class:`QueryEngine` is the interface the endpoint uses. Two engines:
 
 - :class:`ProcessEngine` — the embedded on-disk store: a pool of worker processes
-  (:mod:`service.sparql_process`), each with the store directory open read-only. A query that
+  (:mod:`service.sparql.process`), each with the store directory open read-only. A query that
   outlives its timeout, or whose worker's memory passes ``KG_QUERY_MEMORY``, is stopped for real:
   the parent kills its worker (SIGKILL) and starts a replacement, so no CPU or memory stays taken.
   With an empty ``KG_SERVICE_ALLOWLIST`` the workers have no network at all; should a worker fail
@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from graph.store import GraphStore, QueryError, StoreError, StoreTimeout
-from service.sparql_process import (
+from service.sparql.process import (
     Child,
     MemoryLimit,
     QueryTimeout,
@@ -39,8 +39,8 @@ from service.sparql_process import (
     spawn,
     stopped,
 )
-from service.sparql_results import Answer, Job, evaluate
-from service.sparql_worker import NO_NETWORK, answer_of, error_of, job_message, worker_main
+from service.sparql.results import Answer, Job, evaluate
+from service.sparql.worker import NO_NETWORK, answer_of, error_of, job_message, worker_main
 
 log = logging.getLogger("kompetensgraf.sparql")
 

@@ -7,7 +7,7 @@ URL scheme (one stable URL per query; parameters are URL arguments named after t
     /queries/<name>          form, results table, chart/network, editor link, Python and R snippets
     /queries/<name>.json     the same page as data: query, parameters, columns, rows, truncated
     /queries/<name>.csv      the rows as CSV (header ``X-KG-Truncated: true`` when cut)
-    /queries/<name>.csv-metadata.json   its CSV on the Web metadata (:mod:`service.csvw`)
+    /queries/<name>.csv-metadata.json   its CSV on the Web metadata (:mod:`service.dataset.csvw`)
 
 A parameter value that does not fit its type is a 400 with the reason. Answers are capped at
 ``KG_MAX_ROWS`` rows (or triples) with an explicit ``truncated`` flag. Queries run as the
@@ -26,10 +26,10 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from graph import queries
 from graph.sparql_text import bind_values
 from graph.store import QueryError, StoreError
-from service import csvw, get_store
 from service.browse.catalog import get_catalog
 from service.browse.i18n import current_lang
-from service.catalogue_data import (
+from service.browse.labels import inferred, readable
+from service.catalogue.data import (
     Answer,
     Refused,
     bar_chart,
@@ -40,13 +40,14 @@ from service.catalogue_data import (
     r_snippet,
     read,
 )
-from service.catalogue_data import snippet as python_snippet
+from service.catalogue.data import snippet as python_snippet
+from service.dataset import csvw
 from service.errors import error_response, server_error
-from service.labels import inferred, readable
-from service.sparql import guarded, limit_error, query_timeout, state
-from service.sparql_engine import EngineBusy, QueryTimeout
-from service.sparql_gate import Refused as GateRefused
-from service.sparql_gate import check_federation
+from service.sparql.endpoint import guarded, limit_error, query_timeout, state
+from service.sparql.engine import EngineBusy, QueryTimeout
+from service.sparql.gate import Refused as GateRefused
+from service.sparql.gate import check_federation
+from service.store import get_store
 
 bp = Blueprint("catalogue", __name__)
 FOLDER = "catalogue"

@@ -7,7 +7,7 @@ the endpoint is read-only: an update is refused with 403 and ``/store`` answers 
 Every change goes through :meth:`Dataset.write`: it is atomic (all of it or, on any error,
 nothing), flushed to disk, and published to the query workers and the cache before the answer.
 On the on-disk store it is parsed and applied in the update process
-(:mod:`service.sparql_writer`), under ``KG_QUERY_TIMEOUT`` and ``KG_QUERY_MEMORY``: ``504`` or
+(:mod:`service.sparql.writer`), under ``KG_QUERY_TIMEOUT`` and ``KG_QUERY_MEMORY``: ``504`` or
 ``507`` (nothing changed) past them, a ``500`` if that process ends, never a dead server.
 """
 
@@ -22,9 +22,10 @@ from graph.sparql_text import with_using
 from graph.store import QueryError, StoreError
 from graph.validate import dtd_refusal
 from service.errors import error_response, server_error
-from service.sparql_gate import refusal
-from service.sparql_process import QueryTimeout
-from service.sparql_protocol import SparqlRequest
+from service.sparql.gate import refusal
+from service.sparql.process import QueryTimeout
+from service.sparql.protocol import SparqlRequest
+from service.sparql.state import choose, limit_error, preflight, query_timeout, state
 
 bp = Blueprint("sparql_store", __name__)
 
@@ -61,9 +62,7 @@ def authorize() -> Response | None:
 
 
 def _write(name: str, *args, status: int = 204) -> Response:
-    """Apply the change ``name`` of :data:`~service.sparql_worker.WRITES`; errors as answers."""
-    from service.sparql import limit_error, query_timeout, state
-
+    """Apply the change ``name`` of :data:`~service.sparql.worker.WRITES`; errors as answers."""
     timeout = query_timeout()
     try:
         state().dataset.write(name, *args, timeout=timeout)
@@ -83,7 +82,7 @@ def run_update(req: SparqlRequest) -> Response:
         return denied
     text = req.update or ""
     refused = refusal(text, current_app.config["KG_SERVICE_ALLOWLIST"], update=True)
-    if refused:  # nested too deep, or SERVICE/LOAD not allowed (service.sparql_gate)
+    if refused:  # nested too deep, or SERVICE/LOAD not allowed (service.sparql.gate)
         return error_response(400, f"nothing was changed: {refused}")
     if req.using or req.using_named:
         try:
@@ -106,8 +105,6 @@ def cors(response: Response) -> Response:
 
 @bp.route("/store", methods=["GET", "PUT", "POST", "DELETE", "OPTIONS"])
 def graph_store() -> Response:
-    from service.sparql import choose, preflight
-
     if request.method == "OPTIONS":
         return preflight(STORE_METHODS)
     if not current_app.config["KG_UPDATE_TOKEN"]:
@@ -121,8 +118,6 @@ def graph_store() -> Response:
     default = "default" in request.args
     if bool(graph) == default:
         return error_response(400, "name exactly one target: ?graph=<IRI> or ?default")
-    from service.sparql import state
-
     store = state().dataset.store
     exists = default or graph in store.named_graphs()
     if request.method in ("GET", "HEAD"):
