@@ -99,6 +99,10 @@ def create_app(
     from service import reconcile
 
     reconcile.init_app(app)  # /reconcile: the OpenRefine reconciliation service
+
+    from service.fastpath import FastPath
+
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # the hot /sparql query without Flask's routing
     return app
 
 
