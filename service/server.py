@@ -30,6 +30,7 @@ from gunicorn.workers import gthread
 from waitress import serve as waitress_serve
 
 from service import DEFAULTS, _from_environment, create_app
+from service.shared_cache import make_folder, remove_folder
 
 log = logging.getLogger("kompetensgraf.server")
 
@@ -131,6 +132,8 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
         # one read-only store: the processes share one dump folder per version, hence the same
         # ETags, Last-Modified and dct:modified whichever process answers
         config["KG_DUMP_TOKEN"] = uuid.uuid4().hex[:8]
+    # one answer cache for all the processes (service/shared_cache.py), removed at the end
+    config["KG_CACHE_DIR"] = str(make_folder())
     timeout = float(_setting(config, "KG_QUERY_TIMEOUT", SETTINGS))
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -164,6 +167,8 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
     finally:
         if workdir is not None and os.getpid() == master:  # workers unwind through here too
             shutil.rmtree(workdir, ignore_errors=True)
+        if os.getpid() == master:
+            remove_folder(config["KG_CACHE_DIR"])
     return 0
 
 

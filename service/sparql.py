@@ -28,6 +28,7 @@ from service.cache import AnswerCache
 from service.errors import error_response, server_error
 from service.negotiation import NotAcceptable
 from service.negotiation import choose as choose_type
+from service.shared_cache import SharedCache, answer_cache
 from service.sparql_engine import (
     EngineBusy,
     InlineEngine,
@@ -70,7 +71,7 @@ class Sparql:
 
     dataset: Dataset
     engine: QueryEngine
-    cache: AnswerCache
+    cache: AnswerCache | SharedCache
     slots: threading.BoundedSemaphore
     workers: int
 
@@ -118,7 +119,8 @@ def init_app(app: Flask) -> None:
         )
     else:
         engine = InlineEngine(lambda: dataset.store)
-    cache = AnswerCache(int(app.config["KG_CACHE_SIZE"]))
+    # KG_CACHE_DIR: set by ``serve --processes N``, whose processes share one answer cache
+    cache = answer_cache(int(app.config["KG_CACHE_SIZE"]), app.config.get("KG_CACHE_DIR"))
     dataset.on_change.append(lambda read_dir: read_dir and engine.switch(read_dir))
     dataset.on_change.append(cache.clear)
     sparql = Sparql(dataset, engine, cache, threading.BoundedSemaphore(concurrent), workers)
