@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "KG_LICENSE": "https://creativecommons.org/licenses/by/4.0/",  # the data's licence (CC BY 4.0)
     "KG_DUMP_DIR": "",  # dump cache (/data/…); "" = dumps/ beside the store (var/dumps)
     "KG_CONTACT_EMAIL": "",  # contact address in the DCAT description (optional)
-    "KG_PROCESSES": 1,  # serving processes (>1: gunicorn; 0: one per CPU core); 1 with updates
+    "KG_PROCESSES": 1,  # serving processes (>1: granian; 0: one per CPU core); 1 with updates
     # A SPARQL 1.1 engine instead of KG_STORE (README: "Running on an existing SPARQL engine").
     "KG_ENDPOINT": "",  # its query endpoint; "" = the embedded store
     "KG_UPDATE_ENDPOINT": "",  # its update endpoint; "" = KG_ENDPOINT
