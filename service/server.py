@@ -131,6 +131,7 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
         config["KG_DUMP_TOKEN"] = uuid.uuid4().hex[:8]
     # one answer cache for all the processes (service/shared_cache.py), removed at the end
     config["KG_CACHE_DIR"] = str(make_folder())
+    log.info("answer cache shared by the processes in %s", config["KG_CACHE_DIR"])
     timeout = float(_setting(config, "KG_QUERY_TIMEOUT", SETTINGS))
     log.info(
         "Kompetensgrafen on http://%s:%s/ — SPARQL at /sparql (granian: %s processes × %s "

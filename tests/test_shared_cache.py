@@ -7,8 +7,10 @@ one. And the folder stays within its bounds.
 
 from __future__ import annotations
 
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from conftest import start_server
 from sparql_support import EX, EXG, call, make_store
@@ -32,7 +34,7 @@ def test_an_answer_cached_by_one_process_is_a_hit_in_the_other(tmp_path):
         assert first.status == 200 and first.headers["x-kg-cache"] == "miss"
         seen: dict[str, list[str]] = {}
         with ThreadPoolExecutor(max_workers=8) as pool:
-            for _ in range(50):
+            for _ in range(200):  # until both processes have answered
                 for reply in pool.map(lambda _: call(url, params=query), range(8)):
                     if reply.status == 503:  # one process saturated: the documented "retry"
                         continue
@@ -42,10 +44,17 @@ def test_an_answer_cached_by_one_process_is_a_hit_in_the_other(tmp_path):
                     )
                 if len(seen) == 2:
                     break
+        folder = Path(
+            re.search(
+                r"answer cache shared by the processes in (\S+)", server.log.read_text()
+            ).group(1)
+        )
+        assert any(folder.iterdir())  # the answer is there, in one file
     finally:
         server.stop()
     assert len(seen) == 2  # both processes answered …
     assert all(cache == "hit" for caches in seen.values() for cache in caches)  # … from the cache
+    assert not folder.exists()  # removed when the server stopped
 
 
 def test_an_update_empties_the_shared_cache_and_the_next_answer_is_new(tmp_path):
