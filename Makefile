@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# serving processes for `make run`: 0 = one per CPU core (gunicorn; 1 = waitress, and always 1 with updates on)
+# serving processes for `make run`: 0 = one per CPU core (granian; 1 = waitress, and always 1 with updates on)
 PROCESSES ?= 0
 
 .PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench bench-catalogue clean

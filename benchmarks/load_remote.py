@@ -9,7 +9,7 @@ What it does, all on 127.0.0.1, bounded in time (``--seconds`` per setup) and st
    the same staged upload and one-request switch as ``build --target``, without the SHACL run so
    that it also works while the data is being edited;
 2. serves it with ``kompetensgraf serve --endpoint …`` (waitress, one process) with the answer
-   cache off and on, and with gunicorn (``--workers`` processes, ``service:create_app()``, cache on)
+   cache off and on, and with granian (``--workers`` processes, ``service:create_app``, cache on)
    — the deployment the README describes;
 3. drives the query mix of ``bench_sparql.py`` (one entity, its links, its sources, a label
    search, counts per class) from ``--clients`` threads against each, and against Oxigraph
@@ -63,7 +63,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0, help="per setup, in all rounds")
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
     parser.add_argument("--requests", type=int, default=2000, help="distinct requests in the mix")
     parser.add_argument("--seed", type=int, default=20261123)
     args = parser.parse_args()
@@ -86,11 +86,12 @@ def main() -> int:
             procs.append(start(serve, {**env, "KG_CACHE_SIZE": cache}, workdir / "serve.log", port))
             targets.append((Run(f"kompetensgraf {label}"), port, "/sparql"))
         port = free_port()
-        gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(args.workers),
-                    "--threads", "4", "--bind", f"127.0.0.1:{port}", "service:create_app()"]
-        procs.append(start(gunicorn, {**env, "KG_CACHE_SIZE": "4096"}, workdir / "gunicorn.log",
+        granian = [str(Path(sys.executable).with_name("granian")), "--interface", "wsgi",
+                   "--factory", "--workers", str(args.workers), "--blocking-threads", "4",
+                   "--host", "127.0.0.1", "--port", str(port), "service:create_app"]
+        procs.append(start(granian, {**env, "KG_CACHE_SIZE": "4096"}, workdir / "granian.log",
                            port))
-        targets.append((Run(f"gunicorn {args.workers}x4, cache"), port, "/sparql"))
+        targets.append((Run(f"granian {args.workers}x4, cache"), port, "/sparql"))
         print(f"{graphs} graphs in Oxigraph server; {len(work)} requests in the mix, "
               f"{args.clients} clients, {args.seconds:g} s per setup, {os.cpu_count()} CPU cores")
 

@@ -249,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
     i.set_defaults(func=cmd_import_scb)
 
     r = with_store(sub.add_parser(
-        "serve", help="serve the SPARQL endpoint and browser (waitress; gunicorn for --processes)"
+        "serve", help="serve the SPARQL endpoint and browser (waitress; granian for --processes)"
     ))
     r.add_argument("--host", default="127.0.0.1")
     r.add_argument("--port", type=int, default=5000)

@@ -19,6 +19,7 @@ from service.dataset import csvw
 from service.dataset import views as dataset
 from service.settings import resolve
 from service.sparql import endpoint
+from service.sparql.fastpath import FastPath
 from service.store import open_app_store
 
 
@@ -39,4 +40,6 @@ def create_app(
     csvw.init_app(app)  # the reference tables under /data/ and their CSVW metadata
     catalogue.init_app(app)
     reconcile.init_app(app)  # /reconcile: the OpenRefine reconciliation service
+
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # the hot /sparql query without Flask's routing
     return app

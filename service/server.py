@@ -1,4 +1,4 @@
-"""Serve the application: waitress in one process, or gunicorn with pre-forked processes.
+"""Serve the application: waitress in one process, or granian with forked processes.
 
 ``kompetensgraf serve`` calls :func:`serve`. With one process (``KG_PROCESSES=1``, and always when
 ``KG_UPDATE_TOKEN`` is set on the embedded store: its live database has a single writer) it
@@ -6,10 +6,12 @@ builds the app with ``create_app``, starts the query workers before the first re
 waitress's threads above the concurrency limit (so that a saturated endpoint can still answer 503
 at once) and stops the workers and removes temporary data on SIGTERM, SIGINT and normal exit.
 
-With more processes (read-only, or an external engine) gunicorn's master pre-forks N gthread
-workers; each creates its own app *after* the fork, so each has its own store handle,
-query-worker pool and answer cache. ``--load`` files are loaded once, in the master, into a
-derived store that every worker then opens read-only.
+With more processes (read-only, or an external engine) granian's master forks N worker
+processes (:mod:`service.serve_granian`); each creates its own app *after* the fork, so each has
+its own store handle and query-worker pool, while the answer cache is one folder for all
+(:mod:`service.sparql.shared_cache`).
+``--load`` files are loaded once, in the master, into a derived
+store that every worker then opens read-only.
 """
 
 from __future__ import annotations
@@ -25,27 +27,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-from gunicorn.workers import gthread
 from waitress import serve as waitress_serve
 
 from graph.backends import open_store
-from service import create_app
+from service import create_app, serve_granian
 from service.dataset.views import _default_dump_dir
 from service.settings import default_workers, resolve
 from service.sparql.live import prepare
+from service.sparql.shared_cache import make_folder, remove_folder
 from service.sparql.state import state
 
 log = logging.getLogger("kompetensgraf.server")
 
-#: open connections one serving process keeps (waitress's connection_limit, gunicorn's
-#: worker_connections); past it new connections wait in the listen backlog
+#: open connections the single serving process keeps (waitress's connection_limit); past it
+#: new connections wait in the listen backlog
 CONNECTION_LIMIT = 1000
 #: seconds a connection may stay silent (an idle keep-alive, or a half-sent request) before it
 #: is closed; a request being answered is never cut by it
 CHANNEL_TIMEOUT = 30
-#: seconds gunicorn keeps an idle keep-alive connection open
-KEEPALIVE = 5
 
 
 def serve(host: str, port: int, config: Mapping[str, Any]) -> int:
@@ -110,7 +109,7 @@ def _processes(config: Mapping[str, Any]) -> int:
 
 
 def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: int) -> int:
-    """gunicorn with ``processes`` pre-forked gthread workers, each with its own app."""
+    """granian with ``processes`` forked worker processes, each with its own app."""
     config = dict(config)
     settings = resolve(config)
     workers = int(settings["KG_WORKERS"]) or default_workers(processes)
@@ -122,26 +121,12 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
         # one read-only store: the processes share one dump folder per version, hence the same
         # ETags, Last-Modified and dct:modified whichever process answers
         config["KG_DUMP_TOKEN"] = uuid.uuid4().hex[:8]
+    # one answer cache for all the processes (service/sparql/shared_cache.py), removed at the end
+    config["KG_CACHE_DIR"] = str(make_folder())
+    log.info("answer cache shared by the processes in %s", config["KG_CACHE_DIR"])
     timeout = float(settings["KG_QUERY_TIMEOUT"])
-    options = {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": processes,
-        "worker_class": "service.server.HeadFirstWorker",
-        "threads": concurrent + 4,  # above the limit, so a saturated process answers 503 at once
-        "timeout": int(timeout) + 30,  # heartbeat only: the query timeout is ours
-        # gthread waits for a request's bytes in its poller, not in a thread: slow clients take
-        # no thread; at most CONNECTION_LIMIT connections each (README: "Idle and slow …")
-        "worker_connections": CONNECTION_LIMIT,
-        "keepalive": KEEPALIVE,
-        "graceful_timeout": 8,
-        "limit_request_line": 0,  # long GET queries: Flask answers 413 over KG_MAX_REQUEST_BYTES
-        "errorlog": "-",
-        "proc_name": "kompetensgraf",
-        "control_socket_disable": True,  # no shared ~/.gunicorn socket between servers
-        "worker_exit": _worker_exit,
-    }
     log.info(
-        "Kompetensgrafen on http://%s:%s/ — SPARQL at /sparql (gunicorn: %s processes × %s "
+        "Kompetensgrafen on http://%s:%s/ — SPARQL at /sparql (granian: %s processes × %s "
         "workers, at most %s queries each, timeout %ss, read-only)",
         host,
         port,
@@ -151,10 +136,12 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
         timeout,
     )
     try:
-        _Gunicorn(options, config).run()
+        serve_granian.run(host, port, config, processes)
     finally:
         if workdir is not None and os.getpid() == master:  # workers unwind through here too
             shutil.rmtree(workdir, ignore_errors=True)
+        if os.getpid() == master:
+            remove_folder(config["KG_CACHE_DIR"])
     return 0
 
 
@@ -183,85 +170,3 @@ def _derive(config: dict[str, Any]) -> Path | None:
     config["KG_STORE"], config["KG_LOAD"] = str(read_dir), []
     log.info("loaded %s into %s, served read-only by every process", loads, read_dir)
     return workdir
-
-
-def _worker_exit(_arbiter, worker) -> None:
-    app = getattr(worker, "wsgi", None)
-    if app is None:
-        return  # it never booted: gunicorn reports that (and the master stops)
-    state(app).close()  # stops this process's query workers
-    logging.shutdown()
-    # the store's native code does not survive interpreter teardown in a worker: skip it
-    os._exit(0)
-
-
-#: the end of a request's head, and the most of a head read before the parser sees it
-HEAD_END, MAX_HEAD = b"\r\n\r\n", 64 << 10
-
-
-class HeadFirstWorker(gthread.ThreadWorker):
-    """gthread, but a thread takes a request only once its whole head has arrived.
-
-    gthread's parser reads a request in a pool thread, blocking until the head is complete: a
-    few hundred half-sent requests would hold every thread. Here the bytes that have arrived are
-    read without waiting and kept in the parser's buffer; until the head is whole the connection
-    goes back to the poller (gthread's "deferred" connections), which closes it after
-    ``keepalive`` seconds without a byte.
-    """
-
-    def handle(self, conn):
-        if not self.cfg.is_ssl and not _whole_head(conn):
-            conn.data_ready = False
-            return gthread._DEFER
-        return super().handle(conn)
-
-
-def _whole_head(conn) -> bool:
-    """Read what has arrived into ``conn``'s parser buffer: has the request's head arrived (or
-    the connection ended, which the parser then reports)?"""
-    conn.init()
-    if conn.is_http2:
-        return True
-    buffer = conn.parser.unreader.buf
-    held = buffer.getvalue()
-    conn.sock.setblocking(False)
-    try:
-        while HEAD_END not in held and len(held) < MAX_HEAD:
-            try:
-                chunk = conn.sock.recv(MAX_HEAD)
-            except BlockingIOError:
-                return False
-            except OSError:
-                return True  # the parser meets the same error and closes the connection
-            if not chunk:
-                return True
-            buffer.seek(0, os.SEEK_END)
-            buffer.write(chunk)
-            held += chunk
-        return True
-    finally:
-        conn.sock.setblocking(True)
-
-
-class _Gunicorn(BaseApplication):
-    """gunicorn run from Python; ``load`` runs in each worker after the fork."""
-
-    def __init__(self, options: Mapping[str, Any], config: Mapping[str, Any]):
-        self.options, self.kg_config = dict(options), dict(config)
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        app = create_app(self.kg_config)
-        state(app).engine.start()
-        pid = str(os.getpid())
-
-        @app.after_request
-        def process_header(response):
-            response.headers["X-KG-Process"] = pid  # which process answered
-            return response
-
-        return app

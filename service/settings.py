@@ -97,6 +97,12 @@ SETTINGS: tuple[Setting, ...] = (
         'to set.',
     ),
     Setting(
+        "KG_CACHE_DIR",
+        "",
+        'Set by `serve` itself with several processes: the folder of the answer cache they '
+        'share (`KG_CACHE_SIZE`); not for people to set.',
+    ),
+    Setting(
         "KG_NODE_MODULES",
         "",
         "Where the npm packages the pages use (YASGUI, the network view's library) are served "
@@ -148,18 +154,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "KG_PROCESSES",
         1,
-        'Serving processes. `1`: waitress in one process. More: gunicorn pre-forks that many '
-        'workers (gthread, threads = `KG_MAX_CONCURRENT` + 4), each creating its own app '
-        'after the fork — its own store handle, query workers, concurrency limit and answer '
-        'cache; a response header `X-KG-Process` names the process that answered. The live '
-        'writable database has one writer, so with updates on (embedded store) it is forced '
-        'to 1 and the log says so. `--load` files are loaded once, before the fork, into a '
-        'temporary derived store that every process opens read-only (removed at shutdown). '
-        'SIGTERM stops gracefully (8 s for requests in flight). The processes share the dumps '
-        'under `/data/` (written once per store version, under a file lock), so `/data/…`, '
-        '`/dataset` and `/.well-known/void` give the same `ETag`, `Last-Modified` and '
-        '`dct:modified` whichever process answers. `make run` uses `0` (`make run '
-        'PROCESSES=1` for one).',
+        'Serving processes. `1`: waitress in one process. More: granian (a Rust HTTP server '
+        "for Python's WSGI: HTTP is read and written in native code) forks that many worker "
+        'processes (threads = `KG_MAX_CONCURRENT` + 4 each), each creating its own app after '
+        'the fork — its own store handle, query workers and concurrency limit (the answer '
+        'cache is one for all: `KG_CACHE_SIZE`); a response header `X-KG-Process` names the '
+        'process that answered. The live writable database has one writer, so with updates on '
+        '(embedded store) it is forced to 1 and the log says so. `--load` files are loaded '
+        'once, before the fork, into a temporary derived store that every process opens '
+        'read-only (removed at shutdown). SIGTERM stops gracefully (8 s for requests in '
+        'flight). The processes share the dumps under `/data/` (written once per store '
+        'version, under a file lock), so `/data/…`, `/dataset` and `/.well-known/void` give the '
+        'same `ETag`, `Last-Modified` and `dct:modified` whichever process answers. `make run` '
+        'uses `0` (`make run PROCESSES=1` for one).',
         option="--processes",
         means=(
             '; `0` = one per CPU core; **forced to 1 when `KG_UPDATE_TOKEN` is set** on the '
@@ -217,8 +224,14 @@ SETTINGS: tuple[Setting, ...] = (
         'Answers kept for repeated read queries, keyed by query text, dataset, negotiated '
         'format, row cap and store version; emptied by every update; never for `SERVICE` or '
         '`NOW()`/`RAND()`/`UUID()`/`STRUUID()`/`BNODE()`. Header `X-KG-Cache: hit\\|miss`. '
-        '`0` turns it off. Per serving process: with N processes each keeps its own (a query '
-        'is a hit only in the process that cached it). At most 64 MiB per process.',
+        '`0` turns it off. One cache for all serving processes: with N processes '
+        '(`KG_PROCESSES`) `serve` makes one folder for the server\'s life, in memory '
+        '(`/dev/shm` where there is one), where every process keeps its answers, one file '
+        'each, written whole and then renamed into place, so an answer cached by one process '
+        'is a hit in every other (`service/sparql/shared_cache.py`); an update empties it for '
+        'all; the folder is removed when the server stops. At most about `KG_CACHE_SIZE` '
+        'answers and 64 MiB in all (the oldest go first); one answer at most 4 MiB. With one '
+        'process it is kept in the process\'s memory.',
     ),
     Setting(
         "KG_UPDATE_TOKEN",

@@ -1,4 +1,4 @@
-"""Idle and slow connections cannot shut new clients out (``serve``: waitress, and gunicorn).
+"""Idle and slow connections cannot shut new clients out (``serve``: waitress, and granian).
 
 120 connections each hold a half-sent request (a request line and a header, never the blank line
 that ends it); while all of them are open, a new client must still be answered. Loopback only,
@@ -18,7 +18,7 @@ HELD = 120
 SIMPLE = f"ASK {{ <{EX}fyrbodal> ?p ?o }}"
 
 
-@pytest.fixture(scope="module", params=["waitress", "gunicorn"])
+@pytest.fixture(scope="module", params=["waitress", "granian"])
 def server(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(f"engine-connections-{request.param}")
     processes = "1" if request.param == "waitress" else "2"

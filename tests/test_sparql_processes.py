@@ -1,4 +1,4 @@
-"""Several serving processes (``serve --processes N``: gunicorn), for real, over HTTP.
+"""Several serving processes (``serve --processes N``: granian), for real, over HTTP.
 
 Each process has its own app and query workers; ``--load`` files are loaded once, in the master,
 and every process serves them; the guards hold in each process; with updates on, one process.
@@ -105,7 +105,7 @@ def test_every_process_describes_and_serves_the_dataset_alike(server, path):
         assert replies[0].headers["etag"] and replies[0].headers["last-modified"]
 
 
-def test_a_timeout_still_kills_the_query_worker_under_gunicorn(server):
+def test_a_timeout_still_kills_the_query_worker_with_several_processes(server):
     before = set(re.findall(r"killed worker pid (\d+)", server.log.read_text()))
     stopped = call(sparql(server), params={"query": EXPLOSIVE})
     assert stopped.status == 504 and "KG_QUERY_TIMEOUT" in stopped.text

@@ -101,15 +101,7 @@ def run_query(req: SparqlRequest) -> Response:
     if isinstance(job, Response):
         return job
     cacheable = not calls and not found.volatile
-    key = (
-        sparql.dataset.version,
-        job.query,
-        _tuple(job.default_graph),
-        _tuple(job.named_graphs),
-        job.result_type,
-        job.graph_type,
-        job.max_rows,
-    )
+    key = answer_key(sparql, job)
     if cacheable:
         answer = sparql.cache.get(key)
         if answer is not None:
@@ -120,6 +112,20 @@ def run_query(req: SparqlRequest) -> Response:
     if cacheable:
         sparql.cache.put(key, answer, len(answer.body))
     return answer_response(answer, "miss")
+
+
+def answer_key(sparql: Sparql, job: Job) -> tuple:
+    """The answer cache's key: everything that decides an answer (also used by the lean path,
+    :mod:`service.sparql.fastpath`)."""
+    return (
+        sparql.dataset.version,
+        job.query,
+        _tuple(job.default_graph),
+        _tuple(job.named_graphs),
+        job.result_type,
+        job.graph_type,
+        job.max_rows,
+    )
 
 
 def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
@@ -150,13 +156,22 @@ def execute(sparql: Sparql, job: Job, requested: float | None) -> Answer | Respo
     timeout = query_timeout(requested)
     try:
         return guarded(sparql, job, timeout)
-    except QueryError as exc:
+    except FAILURES as exc:
+        return failure(exc, timeout)
+
+
+#: what running a query may raise (the lean path, :mod:`service.sparql.fastpath`, catches them too)
+FAILURES = (QueryError, QueryTimeout, EngineBusy, StoreError)
+
+
+def failure(exc: Exception, timeout: float) -> Response:
+    """The error answer to a query that failed while it ran (one of :data:`FAILURES`)."""
+    if isinstance(exc, QueryError):
         return error_response(400, str(exc))
-    except (QueryTimeout, EngineBusy) as exc:
+    if isinstance(exc, QueryTimeout | EngineBusy):
         status, message, headers = limit_error(exc, timeout)
         return error_response(status, message, headers=headers)
-    except StoreError as exc:
-        return server_error("the store failed while answering the query", exc)
+    return server_error("the store failed while answering the query", exc)
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:

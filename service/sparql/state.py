@@ -31,6 +31,7 @@ from service.sparql.engine import (
 from service.sparql.live import Dataset, prepare
 from service.sparql.process import parse_size
 from service.sparql.results import Answer, Job
+from service.sparql.shared_cache import SharedCache, answer_cache
 from service.store import get_store
 
 RETRY_AFTER = "2"
@@ -41,7 +42,7 @@ class Sparql:
 
     dataset: Dataset
     engine: QueryEngine
-    cache: AnswerCache
+    cache: AnswerCache | SharedCache
     slots: threading.BoundedSemaphore
     workers: int
 
@@ -87,7 +88,8 @@ def start(app: Flask) -> None:
         )
     else:
         engine = InlineEngine(lambda: dataset.store)
-    cache = AnswerCache(int(app.config["KG_CACHE_SIZE"]))
+    # KG_CACHE_DIR: set by ``serve --processes N``, whose processes share one answer cache
+    cache = answer_cache(int(app.config["KG_CACHE_SIZE"]), app.config.get("KG_CACHE_DIR"))
     dataset.on_change.append(lambda read_dir: read_dir and engine.switch(read_dir))
     dataset.on_change.append(cache.clear)
     sparql = Sparql(dataset, engine, cache, threading.BoundedSemaphore(concurrent), workers)
