@@ -19,8 +19,8 @@ from sparql_support import EX, EXPLOSIVE, make_store
 from werkzeug.test import Client
 
 from service import create_app
-from service.sparql import state
 from service.sparql.fastpath import FastPath
+from service.sparql.state import state
 
 PATTERN = " ".join(f"GRAPH ?g{i} {{ ?s{i} ?p{i} ?o{i} }}" for i in range(6))
 #: every row of a six-way cross join, sorted: it must all be held in memory (test_engine_memory)

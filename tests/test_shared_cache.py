@@ -13,12 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from conftest import start_server
-from service.sparql_results import Answer
 from sparql_support import EX, EXG, call, make_store
 
 from service import create_app
-from service.sparql import state
+from service.sparql.results import Answer
 from service.sparql.shared_cache import SharedCache
+from service.sparql.state import state
 
 TOKEN = "shared-cache-token"
 

@@ -1,10 +1,10 @@
 """The answer cache shared by every serving process: one file per answer, in memory (tmpfs).
 
 With several serving processes (``KG_PROCESSES``) each used to keep its own
-:class:`~service.cache.AnswerCache`, so a query was a hit only in the process that had cached
+:class:`~service.sparql.cache.AnswerCache`, so a query was a hit only in the process that had cached
 it. ``serve`` now makes one folder for the server's life (:func:`make_folder`, on ``/dev/shm``
 where there is one: files there never touch a disk) and every process keeps its answers there,
-through :class:`SharedCache`, which has the interface of :class:`~service.cache.AnswerCache`.
+through :class:`SharedCache`, which has the interface of :class:`~service.sparql.cache.AnswerCache`.
 
 - **Keys** are the endpoint's own (:func:`service.sparql.answer_key`: store version, query,
   dataset, format, row cap), hashed into a file name; a new store version is a new key, and
