@@ -8,7 +8,7 @@ PORT   ?= 5000
 # serving processes for `make run`: 0 = one per CPU core (granian; 1 = waitress, and always 1 with updates on)
 PROCESSES ?= 0
 
-.PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench bench-catalogue clean
+.PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench bench-load bench-sparql bench-catalogue clean
 
 setup: setup-python setup-node
 
@@ -59,11 +59,19 @@ test: setup setup-browser setup-virtuoso lint
 lint: setup
 	$(BIN)/ruff check graph service tests benchmarks
 
-bench: setup
+# The whole benchmark, one command: loading and validating a researcher's file beside
+# `oxigraph load`, the SPARQL mix beside Oxigraph server (12k project quads and 1M synthetic),
+# and each catalogue query's time bound and unbound (README: "Performance").
+bench: bench-load bench-sparql bench-catalogue
+
+bench-load: setup
+	$(BIN)/python benchmarks/bench_load.py
+
+bench-sparql: setup
 	$(BIN)/python benchmarks/bench_sparql.py
 
 # each catalogue query's time, with its default parameters and unbound
-bench-catalogue: setup
+bench-catalogue: build
 	$(BIN)/python benchmarks/bench_catalogue.py --store $(STORE)
 
 clean:
