@@ -175,7 +175,7 @@ def _serve(backend: str, request, built_store: Path, tmp_path_factory) -> Iterat
 
 
 # --- the fast, in-process layer ------------------------------------------------------------------
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app():
     """The real app (``create_app``) over the small browse fixture graph, in this process."""
     from browse_support import mini_app
@@ -183,7 +183,7 @@ def app():
     return mini_app()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def client(app):
     """Flask's test client for ``app``: plain request/response checks without a server process."""
     return app.test_client()
