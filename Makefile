@@ -8,7 +8,7 @@ PORT   ?= 5000
 # serving processes for `make run`: 0 = one per CPU core (granian; 1 = waitress, and always 1 with updates on)
 PROCESSES ?= 0
 
-.PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test lint bench bench-load bench-sparql bench-catalogue clean
+.PHONY: setup setup-python setup-node setup-browser setup-virtuoso build validate stats run serve test test-fast lint bench bench-load bench-sparql bench-catalogue clean
 
 setup: setup-python setup-node
 
@@ -55,6 +55,9 @@ run: build
 
 test: setup setup-browser setup-virtuoso lint
 	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not server and not browser and not slow"
 
 lint: setup
 	$(BIN)/ruff check graph service tests benchmarks

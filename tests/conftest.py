@@ -172,3 +172,34 @@ def _serve(backend: str, request, built_store: Path, tmp_path_factory) -> Iterat
                               env={**engine.env, "KG_DUMP_DIR": str(dumps)})
     yield server
     server.stop()
+
+
+# --- the fast, in-process layer ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def app():
+    """The real app (``create_app``) over the small browse fixture graph, in this process."""
+    from browse_support import mini_app
+
+    return mini_app()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    """Flask's test client for ``app``: plain request/response checks without a server process."""
+    return app.test_client()
+
+
+# Tests that need the built project graph, a server subprocess or an external engine are marked
+# ``server``; ``make test-fast`` (-m "not server and not browser and not slow") runs the rest.
+PROCESS_FIXTURES = {"built_store", "live_server", "embedded_server", "backend_server",
+                    "oxigraph_engine", "virtuoso_engine"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        module = getattr(item, "module", None)
+        starts = module is not None and any(
+            name in vars(module) for name in ("start_server", "subprocess")
+        )
+        if starts or PROCESS_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.server)

@@ -9,15 +9,10 @@ import urllib.request
 
 import pytest
 import rdflib
-from browse_support import GRAPH, ID, mini_app
+from browse_support import GRAPH, ID
 from rdflib.compare import to_isomorphic
 
 FYRBODAL = "/id/fyrbodals-kommunalforbund"
-
-
-@pytest.fixture(scope="module")
-def client():
-    return mini_app().test_client()
 
 
 @pytest.mark.parametrize(

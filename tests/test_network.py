@@ -8,17 +8,12 @@ import urllib.request
 
 import networkx as nx
 import pytest
-from browse_support import GRAPH, ID, mini_app
+from browse_support import GRAPH, ID
 
 from service.browse.network import as_date
 from service.browse.network_style import OTHER, SHAPES, STYLES
 
 FYRBODAL = ID + "fyrbodals-kommunalforbund"
-
-
-@pytest.fixture(scope="module")
-def client():
-    return mini_app().test_client()
 
 
 def network(client, slug: str = "fyrbodals-kommunalforbund", **params) -> dict:

@@ -8,14 +8,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from browse_support import ID, mini_app
+from browse_support import ID
 
 from service.browse.search import core_name, fold, fts_query
-
-
-@pytest.fixture(scope="module")
-def client():
-    return mini_app().test_client()
 
 
 def search(client, q: str, **params) -> dict:

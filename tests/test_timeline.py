@@ -8,7 +8,7 @@ import json
 import urllib.parse
 
 import pytest
-from browse_support import GRAPH, ID, mini_app
+from browse_support import GRAPH, ID
 from web_support import fetch, json_of, scan
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -22,16 +22,6 @@ PREFIX kf: <https://w3id.org/kompetensgraf/def#>
 PREFIX kfid: <https://w3id.org/kompetensgraf/id/>
 PREFIX kfg: <https://w3id.org/kompetensgraf/graph/>
 """
-
-
-@pytest.fixture(scope="module")
-def app():
-    return mini_app()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
 
 
 def timeline(client, slug: str, **params) -> dict:
