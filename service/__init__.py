@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 from graph.store import GraphStore
-from service import browse, errors, headers, reconcile
+from service import browse, errors, headers, reconcile, state
 from service.catalogue import views as catalogue
 from service.dataset import csvw
 from service.dataset import views as dataset
@@ -33,6 +33,7 @@ def create_app(
     headers.init_app(app)  # CSP, nosniff, framing and referrer policy on every response
     errors.init_app(app)  # store faults no route answered: one logged 500
     app.extensions["kg_store"] = store if store is not None else open_app_store(app.config)
+    state.init_app(app)  # service/state.py: one object for settings, store and derived caches
 
     endpoint.init_app(app)  # first: it may swap kg_store for the live (updatable) store
     browse.init_app(app)

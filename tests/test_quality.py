@@ -19,6 +19,7 @@ from graph.backends import open_store
 from graph.embedded import EmbeddedStore
 from graph.namespaces import PREFIXES
 from service import create_app
+from service.browse.quality import shacl
 
 ID = "https://w3id.org/kompetensgraf/id/"
 SRC = "https://w3id.org/kompetensgraf/source/"
@@ -171,13 +172,13 @@ def test_shacl_runs_once_per_store_version():
     first = client.get("/quality.json?lang=en").json["sections"]["shacl"]["rows"]
     assert [r["focus"]["iri"] for r in first] == [ID + "bidrag-utan-mottagare"]
     assert first[0]["severity"] == "warning" and "recipient" in first[0]["message"]
-    cached = app.extensions["kg_quality_shacl"]
+    cached = shacl(app)
     client.get("/quality.json")
-    assert app.extensions["kg_quality_shacl"] is cached  # same version: not validated again
+    assert shacl(app) is cached  # same version: not validated again
     store.update(f"INSERT DATA {{ GRAPH <https://w3id.org/kompetensgraf/graph/quality-fixture> "
                  f"{{ <{ID}annat-bidrag> a <{PREFIXES['kf']}Grant> }} }}")
     again = client.get("/quality.json?lang=sv").json["sections"]["shacl"]["rows"]
-    assert app.extensions["kg_quality_shacl"] is not cached
+    assert shacl(app) is not cached
     assert {r["focus"]["iri"] for r in again} >= {ID + "bidrag-utan-mottagare", ID + "annat-bidrag"}
     assert any("mottagare" in r["message"] for r in again)  # the Swedish message
 

@@ -7,16 +7,16 @@ when the store's version changes. The search index is built from the same rows.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Flask, current_app
+from flask import Flask
 
 from graph import queries
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore
+from service.state import app_state
 
 RDFS, SKOS, DCT, FOAF = PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["dct"], PREFIXES["foaf"]
 #: Which label-like property wins for the display name (lower is better).
@@ -120,7 +120,6 @@ class Catalog:
         return bool(self.labels.get(iri, {}).get(lang))
 
 
-_lock = threading.Lock()
 
 
 def browse_query(name: str) -> str:
@@ -160,13 +159,4 @@ def build_catalog(store: GraphStore) -> Catalog:
 
 def get_catalog(app: Flask | None = None) -> Catalog:
     """The catalogue of the current store version (built on first use, then cached)."""
-    app = app or current_app
-    store: GraphStore = app.extensions["kg_store"]
-    cat = app.extensions.get("kg_catalog")
-    if cat is None or cat.version != store.version:
-        with _lock:
-            cat = app.extensions.get("kg_catalog")
-            if cat is None or cat.version != store.version:
-                cat = build_catalog(store)
-                app.extensions["kg_catalog"] = cat
-    return cat
+    return app_state(app).derived("catalog", build_catalog)

@@ -11,23 +11,23 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from flask import Flask, current_app
+from flask import Flask
 
 from graph import queries
 from graph.namespaces import compact
+from graph.store import GraphStore
 from service.browse.catalog import Catalog
+from service.state import app_state
 
 if TYPE_CHECKING:  # the catalogue's answer type, for hints only (catalogue_data imports pages)
     from service.catalogue.data import Answer
 
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 INFERRED_COLUMN = "inferred"
-_lock = threading.Lock()
 
 
 @dataclass
@@ -49,22 +49,17 @@ class Inferred:
 
 def inferred(app: Flask | None = None) -> Inferred:
     """The inferences of the current store version (read once per version)."""
-    app = app or current_app
-    store = app.extensions["kg_store"]
-    found = app.extensions.get("kg_inferred")
-    if found is None or found.version != store.version:
-        with _lock:
-            found = app.extensions.get("kg_inferred")
-            if found is None or found.version != store.version:
-                found = Inferred(store.version)
-                text = queries.text("quality", "inferred")
-                for row in store.select(text):
-                    found.graphs.add(row["graph"].value)
-                    if "subject" in row:
-                        found.nodes.add(row["subject"].value)
-                    if "member" in row and "organization" in row:
-                        found.pairs.add((row["member"].value, row["organization"].value))
-                app.extensions["kg_inferred"] = found
+    return app_state(app).derived("inferred", _read_inferred)
+
+
+def _read_inferred(store: GraphStore) -> Inferred:
+    found = Inferred(store.version)
+    for row in store.select(queries.text("quality", "inferred")):
+        found.graphs.add(row["graph"].value)
+        if "subject" in row:
+            found.nodes.add(row["subject"].value)
+        if "member" in row and "organization" in row:
+            found.pairs.add((row["member"].value, row["organization"].value))
     return found
 
 

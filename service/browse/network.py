@@ -14,13 +14,12 @@ The page and the JSON also carry how each node is drawn (``style``, ``styles``: 
 from __future__ import annotations
 
 import io
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from graph.namespaces import compact
 from service.browse.catalog import Catalog, browse_query, get_catalog
@@ -35,6 +34,7 @@ from service.browse.terms import href, iri_of, local_path, sort_key
 from service.dataset import csvw
 from service.errors import error_response
 from service.spreadsheet import csv_text
+from service.state import app_state
 
 bp = Blueprint("network", __name__)
 MAX_NODES = 400
@@ -89,20 +89,10 @@ class EdgeTable:
             self.by_node[edge.target].append(edge)
 
 
-_lock = threading.Lock()
 
 
 def edge_table(app: Flask | None = None) -> EdgeTable:
-    app = app or current_app
-    store = app.extensions["kg_store"]
-    table = app.extensions.get("kg_edges")
-    if table is None or table.version != store.version:
-        with _lock:
-            table = app.extensions.get("kg_edges")
-            if table is None or table.version != store.version:
-                table = EdgeTable(store, store.version)
-                app.extensions["kg_edges"] = table
-    return table
+    return app_state(app).derived("edges", lambda store: EdgeTable(store, store.version))
 
 
 def network_path(iri: str) -> str | None:

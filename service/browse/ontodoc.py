@@ -15,19 +15,19 @@ import gc
 import html
 import logging
 import re
-import threading
 import warnings
 
 from flask import Flask
 
 from graph import ROOT
 from graph.namespaces import DEF, compact
+from graph.store import GraphStore
 from service.browse.catalog import Catalog, browse_query
 from service.browse.i18n import license_info
+from service.state import app_state
 
 log = logging.getLogger("kompetensgraf.browse")
 ONTOLOGY_FILE = ROOT / "ontology" / "kompetensgraf.ttl"
-_lock = threading.Lock()
 #: Our additions to pyLODE's stylesheet: its grey badge text is below 4.5:1 on white, so it is
 #: darkened (WCAG 2.1 AA); the banner and the concepts section.
 OWN_STYLE = """
@@ -139,33 +139,31 @@ def external_styles(page: str) -> tuple[str, str]:
 
 def stylesheet(app: Flask, cat: Catalog) -> str:
     """The CSS of the pyLODE page (``/def.css``)."""
-    pylode_page(app, cat)
-    return app.extensions["kg_ontodoc"][2]
+    return _ontodoc(app, cat)[1]
 
 
 def pylode_page(app: Flask, cat: Catalog) -> str | None:
     """The pyLODE page with our anchors and concepts (cached per store version); ``None`` when
     pyLODE cannot document the ontology (the caller then renders the fallback page)."""
-    cached = app.extensions.get("kg_ontodoc")
-    if cached and cached[0] == cat.version:
-        return cached[1]
-    with _lock:
-        cached = app.extensions.get("kg_ontodoc")
-        if cached and cached[0] == cat.version:
-            return cached[1]
-        css = OWN_STYLE
-        try:
-            page = fix_anchors(_pylode_html())
-            lic = license_info(app.config["KG_LICENSE"])
-            banner, section = concepts_section(
-                terms(app.extensions["kg_store"], cat), lic["url"], lic["name"]
-            )
-            page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
-            page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
-            page = page.replace("</body>", section + "</body>", 1)
-            page, css = external_styles(page)
-        except Exception as exc:  # pyLODE missing or failing: our own page from the graph
-            log.warning("pyLODE could not document the ontology (%s); using the fallback", exc)
-            page = None
-        app.extensions["kg_ontodoc"] = (cat.version, page, css)
-        return page
+    return _ontodoc(app, cat)[0]
+
+
+def _ontodoc(app: Flask, cat: Catalog) -> tuple[str | None, str]:
+    """The pyLODE page and its CSS, built once per store version."""
+    return app_state(app).derived("ontodoc", lambda store: _build_ontodoc(app, store, cat))
+
+
+def _build_ontodoc(app: Flask, store: GraphStore, cat: Catalog) -> tuple[str | None, str]:
+    css = OWN_STYLE
+    try:
+        page = fix_anchors(_pylode_html())
+        lic = license_info(app.config["KG_LICENSE"])
+        banner, section = concepts_section(terms(store, cat), lic["url"], lic["name"])
+        page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
+        page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
+        page = page.replace("</body>", section + "</body>", 1)
+        page, css = external_styles(page)
+    except Exception as exc:  # pyLODE missing or failing: our own page from the graph
+        log.warning("pyLODE could not document the ontology (%s); using the fallback", exc)
+        page = None
+    return page, css

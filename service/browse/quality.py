@@ -11,8 +11,6 @@ things it names (their pages on this site).
 
 from __future__ import annotations
 
-import threading
-
 import pyoxigraph as ox
 import rdflib
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
@@ -30,13 +28,13 @@ from service.catalogue.data import Answer, job, read
 from service.errors import error_response, server_error
 from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
+from service.state import app_state
 
 bp = Blueprint("quality", __name__)
 FOLDER = "quality"
 HTML_ROWS = 200  # rows per list on the HTML page; the JSON twin has them all
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = (SH.Warning, SH.Info)
-_lock = threading.Lock()
 
 
 def run(name: str, folder: str = FOLDER) -> Answer:
@@ -169,16 +167,7 @@ def shacl_results(store) -> list[dict]:
 
 def shacl(app: Flask) -> list[dict]:
     """The SHACL warnings of the current store version: validated once per version, kept."""
-    store = app.extensions["kg_store"]
-    version = store.version
-    cached = app.extensions.get("kg_quality_shacl")
-    if cached is None or cached[0] != version:
-        with _lock:
-            cached = app.extensions.get("kg_quality_shacl")
-            if cached is None or cached[0] != version:
-                cached = (version, shacl_results(store))
-                app.extensions["kg_quality_shacl"] = cached
-    return cached[1]
+    return app_state(app).derived("shacl", shacl_results)
 
 
 def warnings(cat: Catalog, lang: str) -> dict:

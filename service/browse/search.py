@@ -28,6 +28,7 @@ from service.browse.i18n import current_lang
 from service.browse.terms import href
 from service.errors import error_response
 from service.negotiation import negotiate
+from service.state import app_state
 
 bp = Blueprint("search", __name__)
 
@@ -255,20 +256,11 @@ def _expand(curie: str) -> str:
     return PREFIXES[prefix] + local if prefix in PREFIXES else curie
 
 
-_lock = threading.Lock()
 
 
 def get_index(app: Flask | None = None) -> SearchIndex:
     app = app or current_app
-    cat = get_catalog(app)
-    index = app.extensions.get("kg_search")
-    if index is None or index.version != cat.version:
-        with _lock:
-            index = app.extensions.get("kg_search")
-            if index is None or index.version != cat.version:
-                index = SearchIndex(app.extensions["kg_store"], cat)
-                app.extensions["kg_search"] = index
-    return index
+    return app_state(app).derived("search", lambda store: SearchIndex(store, get_catalog(app)))
 
 
 def suggest(text: str, lang: str, limit: int = 10, any_word: bool = False) -> list[dict]:

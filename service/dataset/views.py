@@ -10,7 +10,6 @@ changes, with ``ETag`` (the store version), ``Last-Modified`` and ``Content-Disp
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file
@@ -23,6 +22,7 @@ from service.browse.i18n import current_lang
 from service.dataset.csvw import table_list
 from service.errors import error_response, server_error
 from service.negotiation import from_format, negotiate
+from service.state import app_state
 
 bp = Blueprint("dataset", __name__)
 
@@ -93,7 +93,6 @@ def init_app(app: Flask) -> None:
     folder = app.config.get("KG_DUMP_DIR") or _default_dump_dir(app.config.get("KG_STORE", ""))
     # KG_DUMP_TOKEN: set by ``serve --processes N`` (read-only) so that its processes share dumps
     app.extensions["kg_dumps"] = DumpCache(store, folder, app.config.get("KG_DUMP_TOKEN"))
-    app.extensions["kg_dataset"] = {"lock": threading.Lock(), "stats": {}}
     app.register_blueprint(bp)
 
 
@@ -114,14 +113,9 @@ def _s(key: str) -> str:
     return entry.get(_lang()) or entry.get("sv", key)
 
 
-def _stats(store) -> dict:
+def _stats() -> dict:
     """The counts for the current store version (computed once per version)."""
-    cache = current_app.extensions["kg_dataset"]
-    version = store.version
-    with cache["lock"]:
-        if version not in cache["stats"]:
-            cache["stats"] = {version: counts(store)}
-        return cache["stats"][version]
+    return app_state().derived("dataset-stats", counts)
 
 
 def _base_url() -> str:
@@ -160,7 +154,7 @@ def _description(offers: list[str]) -> Response:
     store = current_app.extensions["kg_store"]
     try:
         dumps = current_app.extensions["kg_dumps"].current()
-        stats = _stats(store)
+        stats = _stats()
         if media == HTML:
             return _html_page(stats, dumps)
         graph = describe(store, _base_url(), current_app.config, dumps, stats)

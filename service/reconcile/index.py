@@ -10,7 +10,6 @@ be given as ``Q…``, ``wd:Q…`` or its full IRI, an SFS number with or without
 from __future__ import annotations
 
 import re
-import threading
 from collections import defaultdict
 from functools import cache
 
@@ -19,6 +18,7 @@ from flask import Flask, current_app
 from graph.namespaces import PREFIXES
 from graph.queries import QUERIES, load
 from service.browse.catalog import Catalog, get_catalog
+from service.state import app_state
 
 KF = PREFIXES["kf"]
 OWL_CLASS = PREFIXES["owl"] + "Class"
@@ -118,18 +118,11 @@ def _closure(cls: str, supers: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-_lock = threading.Lock()
 
 
 def get_index(app: Flask | None = None) -> ReconcileIndex:
     """The reconciliation index of the current store version (rebuilt when it changes)."""
     app = app or current_app
-    cat = get_catalog(app)
-    index = app.extensions.get("kg_reconcile")
-    if index is None or index.version != cat.version:
-        with _lock:
-            index = app.extensions.get("kg_reconcile")
-            if index is None or index.version != cat.version:
-                index = ReconcileIndex(app.extensions["kg_store"], cat)
-                app.extensions["kg_reconcile"] = index
-    return index
+    return app_state(app).derived(
+        "reconcile", lambda store: ReconcileIndex(store, get_catalog(app))
+    )

@@ -1,0 +1,52 @@
+"""The application's state in one ``app.extensions["kg_state"]`` object (:func:`app_state`).
+
+It holds the settings and reaches the current store (``app.extensions["kg_store"]``, which the
+SPARQL endpoint may swap for the live store), and keeps the caches derived from the store:
+:meth:`AppState.derived` builds a value once per store version, under a per-name lock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
+
+
+class AppState:
+    """Settings, the store, and the values derived from the store (one per name)."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self.settings = app.config
+        self._built: dict[str, tuple[Any, Any]] = {}  # name -> (store version, value)
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    @property
+    def store(self) -> Any:
+        return self._app.extensions["kg_store"]
+
+    def derived(self, name: str, build: Callable[[Any], Any]) -> Any:
+        """The value ``build(store)`` for the store's current version, rebuilt when it changes."""
+        store = self.store
+        found = self._built.get(name)
+        if found is not None and found[0] == store.version:
+            return found[1]
+        with self._guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            found = self._built.get(name)
+            version = store.version
+            if found is None or found[0] != version:
+                found = (version, build(store))
+                self._built[name] = found
+        return found[1]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["kg_state"] = AppState(app)
+
+
+def app_state(app: Flask | None = None) -> AppState:
+    return (app or current_app).extensions["kg_state"]
