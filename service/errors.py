@@ -10,8 +10,9 @@ SPARQLWrapper and rdflib show to their users), or JSON when the client asked for
 A browser (an ``Accept`` that names ``text/html`` above plain text, on an address without a
 data suffix) gets a page in the site's layout instead, in its language, with where to go next.
 :func:`init_app` maps what no route answers itself to the same shape, once for the whole app:
-werkzeug's own HTTP errors (``405``, ``400``…; a ``404`` goes through the browser's handler,
-which looks for the IRI first), store faults and any other exception (``500``).
+:class:`HttpError` (raised by any route that cannot serve a request), werkzeug's own HTTP
+errors (``405``, ``400``…; a ``404`` goes through the browser's handler, which looks for the IRI
+first), store faults and any other exception (``500``).
 
 Storage faults are 500s: log them with :func:`server_error` and never blame the client.
 """
@@ -29,6 +30,23 @@ from graph.store import QueryError, StoreError
 from service.negotiation import parse_accept, quality
 
 log = logging.getLogger("kompetensgraf.service")
+
+
+class HttpError(Exception):
+    """A request that cannot be served, raised wherever that is found out; :func:`init_app`
+    answers it in the house shape (:func:`error_response`) with its status, message, optional
+    detail and headers."""
+
+    def __init__(self, status: int, message: str, *, detail: Any = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.detail = detail
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        return error_response(self.status, self.message, detail=self.detail, headers=self.headers)
 
 
 def wants_json() -> bool:
@@ -124,6 +142,7 @@ def storage_fault(exc: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     """The one mapping of what no route answered to the house shape, for every route."""
+    app.register_error_handler(HttpError, HttpError.response)
     for fault in (StoreError, QueryError):
         app.register_error_handler(fault, storage_fault)
     app.register_error_handler(InternalServerError, unexpected)

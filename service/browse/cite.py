@@ -44,7 +44,7 @@ from service.browse.cite_formats import (
 )
 from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.terms import iri_of, local_path, sort_key
-from service.errors import error_response
+from service.errors import HttpError
 from service.negotiation import negotiate
 
 bp = Blueprint("cite", __name__)
@@ -253,7 +253,7 @@ def _answer(items: list[Citation], suffix: str | None, name: str, path: str) -> 
         offers = ["text/html", *MEDIA.values()]
         chosen = negotiate(request.headers.get("Accept"), offers)
         if chosen is None:
-            return error_response(406, "Not acceptable; available: " + ", ".join(offers))
+            raise HttpError(406, "Not acceptable; available: " + ", ".join(offers))
         suffix = next((s for s, m in MEDIA.items() if m == chosen), None)
     if suffix in MEDIA:
         if suffix == "bib":
@@ -282,7 +282,7 @@ def _answer(items: list[Citation], suffix: str | None, name: str, path: str) -> 
 @bp.get("/cite.<path:suffix>")
 def cite_dataset(suffix: str | None = None):
     if suffix is not None and suffix not in (*MEDIA, "json"):
-        return error_response(404, f"no citation format {suffix!r}; use .bib, .ris or .csl.json")
+        raise HttpError(404, f"no citation format {suffix!r}; use .bib, .ris or .csl.json")
     items = citations_for(None, current_lang()) or []
     return _answer(items, suffix, "kompetensgrafen", "/cite")
 
@@ -293,7 +293,7 @@ def cite_thing(kind: str, rest: str):
     iri = iri_of(kind, slug)
     items = citations_for(iri, current_lang()) if slug else None
     if not items:
-        return error_response(404, f"Nothing in the graph to cite has the IRI {iri}")
+        raise HttpError(404, f"Nothing in the graph to cite has the IRI {iri}")
     return _answer(items, suffix, ascii_key(slug), f"/cite/{kind}/{slug}")
 
 

@@ -1,12 +1,15 @@
-"""What the browser's pages share: the store, the page number, the page and its JSON twin, the
-address suffix (``.ttl``, ``.json``…)."""
+"""What the browser's pages share: the store, the page number, the ``asof`` date, the page and its
+JSON twin, the address suffix (``.ttl``, ``.json``…)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Response, current_app, jsonify, render_template, request
 
 from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.rdf import SUFFIXES
+from service.errors import HttpError
 
 
 def store():
@@ -18,6 +21,18 @@ def page_int(name: str, default: int = 1) -> int:
         return max(1, int(request.args.get(name, default)))
     except ValueError:
         return default
+
+
+def as_of(value: object, name: str = "asof") -> date | None:
+    """A date parameter (``asof=YYYY-MM-DD``; empty means any date). Anything else is the
+    client's mistake: a 400 naming the parameter and the value."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HttpError(400, f"{name} must be a date YYYY-MM-DD, not {text!r}") from None
 
 
 def twin(payload: dict, kind: str) -> dict:

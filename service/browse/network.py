@@ -23,7 +23,7 @@ from flask import Blueprint, Flask, Response, request
 
 from graph.namespaces import compact
 from service.browse.catalog import Catalog, browse_query, get_catalog
-from service.browse.common import render, split_suffix
+from service.browse.common import as_of, render, split_suffix
 from service.browse.data import sources
 from service.browse.i18n import current_lang
 from service.browse.labels import inferred
@@ -32,7 +32,6 @@ from service.browse.overview import expand
 from service.browse.search import not_found
 from service.browse.terms import href, iri_of, local_path, sort_key
 from service.dataset import csvw
-from service.errors import error_response
 from service.spreadsheet import csv_text
 from service.state import app_state
 
@@ -287,7 +286,7 @@ def export(payload: dict, fmt: str) -> tuple[bytes, str]:
     return buffer.getvalue(), "application/gexf+xml"
 
 
-def _params() -> tuple[int, set[str] | None, date | None, str | None]:
+def _params() -> tuple[int, set[str] | None, date | None]:
     """Depth, the relations to keep, the date. The form sends the relation types it offered
     (``offered``) with the checked ones (``relation``): types it did not offer (new at a greater
     depth) stay in; a link with only ``relation=`` keeps just those."""
@@ -299,14 +298,7 @@ def _params() -> tuple[int, set[str] | None, date | None, str | None]:
         dropped = offered - chosen
         relations = None if not dropped else \
             {e.relation for e in edge_table().edges} - dropped
-    raw = request.args.get("asof", "").strip()
-    asof = None
-    if raw:
-        try:
-            asof = date.fromisoformat(raw)
-        except ValueError:
-            return depth, relations, None, raw
-    return depth, relations, asof, None
+    return depth, relations, as_of(request.args.get("asof"))
 
 
 @bp.get("/network")
@@ -349,9 +341,7 @@ def network(rest: str):
     cat = get_catalog()
     if iri not in cat.labels and iri not in edge_table().by_node:
         return not_found(iri)
-    depth, relations, asof, bad_date = _params()
-    if bad_date:
-        return error_response(400, f"asof must be a date YYYY-MM-DD, not {bad_date!r}")
+    depth, relations, asof = _params()
     if suffix == "csvm":
         return csvw.network_metadata(CSV_FIELDS, cat.label(iri, "sv"), cat.label(iri, "en"))
     payload = network_data(cat, edge_table(), iri, depth, relations, asof, current_lang())

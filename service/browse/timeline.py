@@ -20,14 +20,13 @@ from flask import Blueprint, Flask, request
 
 from graph.namespaces import PREFIXES, compact
 from service.browse.catalog import Catalog, browse_query, get_catalog
-from service.browse.common import render, split_suffix, store
+from service.browse.common import as_of, render, split_suffix, store
 from service.browse.data import sources
 from service.browse.i18n import current_lang
 from service.browse.labels import inferred
 from service.browse.network import as_date, network_path
 from service.browse.search import not_found
 from service.browse.terms import href, iri_of, local_path, named, sort_key
-from service.errors import error_response
 
 bp = Blueprint("timeline", __name__)
 
@@ -239,14 +238,7 @@ def timeline(rest: str):
         iri not in cat.labels and not store().ask(browse_query("exists"),
                                                   substitutions={"x": node})):
         return not_found(iri)
-    raw = request.args.get("asof", "").strip()
-    asof = None
-    if raw:
-        try:
-            asof = date.fromisoformat(raw)
-        except ValueError:
-            return error_response(400, f"asof must be a date YYYY-MM-DD, not {raw!r}")
-    payload = timeline_data(cat, iri, asof, current_lang())
+    payload = timeline_data(cat, iri, as_of(request.args.get("asof")), current_lang())
     query = request.query_string.decode()
     json_url = f"/timeline/{slug}.json" + (f"?{query}" if query else "")
     return render("timeline/timeline.html", payload, "timeline", json_url,

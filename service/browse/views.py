@@ -19,7 +19,7 @@ from service.browse.rdf import SUFFIXES, description, serialize
 from service.browse.search import not_found
 from service.browse.terms import iri_of, named
 from service.catalogue.views import catalogue
-from service.errors import error_response
+from service.errors import HttpError, error_response
 from service.negotiation import negotiate
 
 bp = Blueprint("browse", __name__)
@@ -97,7 +97,7 @@ def ontology(suffix: str | None = None):
         return not_found(iri_of("def", "") + suffix)
     media = SUFFIXES[suffix] if suffix else negotiate(request.headers.get("Accept"), offers)
     if media is None:
-        return error_response(406, "Not acceptable; available: " + ", ".join(offers))
+        raise HttpError(406, "Not acceptable; available: " + ", ".join(offers))
     cat = get_catalog()
     if media in ("text/html", "application/json"):
         page_html = ontodoc.pylode_page(current_app._get_current_object(), cat)

@@ -42,7 +42,7 @@ from service.catalogue.data import (
 )
 from service.catalogue.data import snippet as python_snippet
 from service.dataset import csvw
-from service.errors import error_response, server_error
+from service.errors import HttpError, error_response, server_error
 from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.sparql.gate import Refused as GateRefused
@@ -113,7 +113,7 @@ def page(name: str):
         name, fmt = stem, ext
     qf = catalogue().get(name)
     if qf is None:
-        return error_response(404, f"no catalogue query named {name!r}; see /queries")
+        raise HttpError(404, f"no catalogue query named {name!r}; see /queries")
     lang = current_lang()
     raw = {p.name: request.args.get(p.name, "") or (lang if p.name == "lang" else "")
            for p in qf.params}  # a query's `lang` parameter follows the page's language

@@ -34,7 +34,7 @@ from graph.store import QueryError, StoreError
 from graph.void import dataset_iri
 from service.catalogue.data import Answer, job, plain, read
 from service.dataset.csvw_titles import TITLES
-from service.errors import error_response, server_error
+from service.errors import HttpError, error_response, server_error
 from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.spreadsheet import FORMULA_START, csv_text
@@ -315,7 +315,7 @@ def table(name: str) -> Response:
     qf = reference_tables().get(name)
     if qf is None:
         known = ", ".join(f"{n}.csv" for n in reference_tables())
-        return error_response(404, f"no table named {name!r}; the tables are: {known}")
+        raise HttpError(404, f"no table named {name!r}; the tables are: {known}")
     answer = _table_answer(qf)
     if isinstance(answer, Response):
         return answer

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file
 
@@ -20,7 +21,7 @@ from graph.store import StoreError
 from graph.void import VCARD, counts, describe
 from service.browse.i18n import current_lang
 from service.dataset.csvw import table_list
-from service.errors import error_response, server_error
+from service.errors import HttpError, server_error
 from service.negotiation import from_format, negotiate
 from service.state import app_state
 
@@ -132,8 +133,8 @@ def _choose(offers: list[str]) -> str | None:
     return negotiate(request.headers.get("Accept"), offers)
 
 
-def _not_acceptable(offers: list[str]) -> Response:
-    return error_response(406, "none of the offered formats is acceptable: " + ", ".join(offers))
+def _not_acceptable(offers: list[str]) -> NoReturn:
+    raise HttpError(406, "none of the offered formats is acceptable: " + ", ".join(offers))
 
 
 @bp.get("/dataset")
@@ -250,7 +251,7 @@ def dump(name: str) -> Response:
     fmt = DUMP_FORMATS.get(key)
     if fmt is None or fmt.filename != name:
         known = ", ".join(f.filename for f in DUMP_FORMATS.values())
-        return error_response(404, f"no dump named {name!r}; the dumps are: {known}")
+        raise HttpError(404, f"no dump named {name!r}; the dumps are: {known}")
     try:
         dumps = current_app.extensions["kg_dumps"].current()
     except (StoreError, OSError) as exc:

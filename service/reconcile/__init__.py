@@ -21,16 +21,16 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 
 from service import headers
 from service.browse.catalog import get_catalog
+from service.browse.common import as_of
 from service.browse.i18n import current_lang
 from service.browse.network import edge_table
 from service.browse.search import get_index as search_index
 from service.browse.terms import href, iri_of
-from service.errors import error_response
+from service.errors import HttpError
 from service.reconcile.extend import (
     BY_ID,
     PROPERTIES,
     Extender,
-    as_of,
     meta,
     proposed,
     slug_of,
@@ -48,15 +48,6 @@ DEFAULT_LIMIT = 10
 #: The types OpenRefine offers first.
 DEFAULT_TYPES = ("Region", "Municipality", "MunicipalFederation", "County", "GovernmentAgency",
                  "CompetenceCouncil", "Agreement", "Project", "LegalAct")
-
-
-class BadRequest(ValueError):
-    """A client's mistake in a reconciliation request: a 400 with this message."""
-
-
-@bp.errorhandler(BadRequest)
-def bad_request(exc: BadRequest) -> Response:
-    return error_response(400, str(exc))
 
 
 @bp.after_request
@@ -79,15 +70,15 @@ def _json_param(name: str) -> Any:
     try:
         return json.loads(raw)
     except ValueError as exc:
-        raise BadRequest(f"{name} must be JSON: {exc}") from None
+        raise HttpError(400, f"{name} must be JSON: {exc}") from None
 
 
 def _type_iri(given: object) -> str:
     if not isinstance(given, str):
-        raise BadRequest(f"a type is a string, not {json.dumps(given, ensure_ascii=False)}")
+        raise HttpError(400, f"a type is a string, not {json.dumps(given, ensure_ascii=False)}")
     found = get_index().type_iri(given)
     if found is None:
-        raise BadRequest(f"unknown type {given!r}; /reconcile/suggest/type lists the types")
+        raise HttpError(400, f"unknown type {given!r}; /reconcile/suggest/type lists the types")
     return found
 
 
@@ -97,52 +88,52 @@ def _limit(raw: object, default: int = DEFAULT_LIMIT) -> int:
     try:
         value = int(raw)  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        raise BadRequest(f"limit must be a whole number, not {raw!r}") from None
+        raise HttpError(400, f"limit must be a whole number, not {raw!r}") from None
     if isinstance(raw, bool) or value < 1:
-        raise BadRequest("limit must be at least 1")
+        raise HttpError(400, "limit must be at least 1")
     return min(value, MAX_LIMIT)
 
 
 def parse_query(key: str, spec: object) -> Query:
     """One query of a batch, checked (what the 0.2 schema of a query allows)."""
     if not isinstance(spec, dict):
-        raise BadRequest(f"query {key!r} must be an object")
+        raise HttpError(400, f"query {key!r} must be an object")
     unknown = set(spec) - {"query", "type", "limit", "properties", "type_strict"}
     if unknown:
-        raise BadRequest(f"query {key!r} has unknown fields: {', '.join(sorted(unknown))}")
+        raise HttpError(400, f"query {key!r} has unknown fields: {', '.join(sorted(unknown))}")
     text = spec.get("query", "")
     if not isinstance(text, str):
-        raise BadRequest(f"query {key!r}: 'query' must be a string")
+        raise HttpError(400, f"query {key!r}: 'query' must be a string")
     if len(text) > MAX_TEXT:
-        raise BadRequest(f"query {key!r} is longer than {MAX_TEXT} characters")
+        raise HttpError(400, f"query {key!r} is longer than {MAX_TEXT} characters")
     if spec.get("type_strict", "any") not in ("any", "should", "all"):
-        raise BadRequest(f"query {key!r}: type_strict is any, should or all")
+        raise HttpError(400, f"query {key!r}: type_strict is any, should or all")
     given = spec.get("type") or []
     types = [_type_iri(t) for t in (given if isinstance(given, list) else [given])]
     props = spec.get("properties") or []
     if not isinstance(props, list):
-        raise BadRequest(f"query {key!r}: 'properties' must be a list")
+        raise HttpError(400, f"query {key!r}: 'properties' must be a list")
     constraints = []
     for prop in props:
         if not isinstance(prop, dict) or "pid" not in prop or "v" not in prop:
-            raise BadRequest(f"query {key!r}: each property is an object with 'pid' and 'v'")
+            raise HttpError(400, f"query {key!r}: each property is an object with 'pid' and 'v'")
         if prop["pid"] not in BY_ID:
-            raise BadRequest(f"query {key!r}: unknown property {prop['pid']!r}; "
+            raise HttpError(400, f"query {key!r}: unknown property {prop['pid']!r}; "
                              "/reconcile/suggest/property lists the properties")
         values = prop["v"] if isinstance(prop["v"], list) else [prop["v"]]
         if not all(isinstance(v, str | int | float | dict) for v in values):
-            raise BadRequest(f"query {key!r}: a property value is a string, number or object")
+            raise HttpError(400, f"query {key!r}: a property value is a string, number or object")
         constraints.append((prop["pid"], values))
     if not text.strip() and not constraints:
-        raise BadRequest(f"query {key!r} has neither a 'query' text nor properties")
+        raise HttpError(400, f"query {key!r} has neither a 'query' text nor properties")
     return Query(" ".join(text.split()), types, _limit(spec.get("limit")), constraints)
 
 
 def reconcile_batch(batch: object) -> dict:
     if not isinstance(batch, dict):
-        raise BadRequest("queries must be a JSON object of named queries")
+        raise HttpError(400, "queries must be a JSON object of named queries")
     if len(batch) > MAX_BATCH:
-        raise BadRequest(f"at most {MAX_BATCH} queries in one batch, not {len(batch)}")
+        raise HttpError(400, f"at most {MAX_BATCH} queries in one batch, not {len(batch)}")
     queries = {key: parse_query(key, spec) for key, spec in batch.items()}
     matcher, lang = _matcher(), current_lang()
     return {key: {"result": matcher.reconcile(q, lang)} for key, q in queries.items()}
@@ -151,24 +142,21 @@ def reconcile_batch(batch: object) -> dict:
 def extend(spec: object) -> dict:
     if not isinstance(spec, dict) or not isinstance(spec.get("ids"), list) or \
             not isinstance(spec.get("properties"), list):
-        raise BadRequest("extend must be a JSON object with the lists 'ids' and 'properties'")
+        raise HttpError(400, "extend must be a JSON object with the lists 'ids' and 'properties'")
     ids, props = spec["ids"], spec["properties"]
     if len(ids) > MAX_IDS:
-        raise BadRequest(f"at most {MAX_IDS} ids in one extension, not {len(ids)}")
+        raise HttpError(400, f"at most {MAX_IDS} ids in one extension, not {len(ids)}")
     if not all(isinstance(i, str) for i in ids):
-        raise BadRequest("each id is a string")
+        raise HttpError(400, "each id is a string")
     wanted = []
     for prop in props:
         if not isinstance(prop, dict) or prop.get("id") not in BY_ID:
-            raise BadRequest(f"unknown property {json.dumps(prop, ensure_ascii=False)}; "
+            raise HttpError(400, f"unknown property {json.dumps(prop, ensure_ascii=False)}; "
                              "/reconcile/propose_properties lists the properties")
         settings = prop.get("settings") or {}
         if not isinstance(settings, dict):
-            raise BadRequest("a property's settings are an object")
-        try:
-            day = as_of(settings.get("asof"))
-        except ValueError:
-            raise BadRequest(f"asof must be a date YYYY-MM-DD, not {settings['asof']!r}") from None
+            raise HttpError(400, "a property's settings are an object")
+        day = as_of(settings.get("asof"))
         cap = settings.get("limit")
         wanted.append((BY_ID[prop["id"]], day, None if cap in (None, "", 0, "0") else _limit(cap)))
     extender, cat = _extender(), get_catalog()
@@ -228,14 +216,14 @@ def service_root():
 def _prefix() -> str:
     prefix = " ".join(request.args.get("prefix", "").split())
     if len(prefix) > MAX_TEXT:
-        raise BadRequest(f"prefix is longer than {MAX_TEXT} characters")
+        raise HttpError(400, f"prefix is longer than {MAX_TEXT} characters")
     return prefix
 
 
 def _cursor() -> int:
     raw = request.args.get("cursor", "0")
     if not raw.isdigit():
-        raise BadRequest(f"cursor must be a whole number, not {raw!r}")
+        raise HttpError(400, f"cursor must be a whole number, not {raw!r}")
     return int(raw)
 
 
@@ -300,7 +288,7 @@ def preview():
     iri = iri_of("id", thing)
     cat = get_catalog()
     if not thing or iri not in cat.labels:
-        return error_response(404, f"Nothing in the graph has the id {thing!r}")
+        raise HttpError(404, f"Nothing in the graph has the id {thing!r}")
     lang, index = current_lang(), get_index()
     hit = search_index().hit(iri, lang)
     card = {

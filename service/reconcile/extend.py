@@ -147,12 +147,6 @@ class Extender:
         return {"id": slug_of(iri), "name": self.cat.label(iri, self.lang)}
 
 
-def as_of(value: object) -> date | None:
-    """An ``asof`` setting: ``YYYY-MM-DD`` or empty (any date); ``ValueError`` otherwise."""
-    text = str(value or "").strip()
-    return date.fromisoformat(text) if text else None
-
-
 def slug_of(iri: str) -> str:
     """The reconciliation id of a thing: its IRI less the service's ``…/id/`` namespace."""
     return iri[len(iri_of("id", "")):]
