@@ -63,9 +63,24 @@ def _user_slug(path: Path) -> str:
     )
 
 
-#: Text that every IRI of the project's namespace holds, and so every file that names one: one
-#: without it says nothing about the project's things (one pass over its graph saved).
+#: Text that every IRI of the project's namespace holds when spelt out: a file without it says
+#: nothing about the project's things (one pass over its graph saved) — unless the syntax lets
+#: the IRI be spelt otherwise. Those bytes send the file to the full pass: a backslash (``\u006B``
+#: in an N-Triples, Turtle or TriG IRI, ``\/`` in a Turtle local name), a character reference or
+#: an entity declaration in RDF/XML (``&#107;``, ``<!ENTITY``). JSON-LD can join an IRI from
+#: parts (``@vocab``, compact IRIs), so a JSON-LD file always gets the full pass.
 OUR_MARK = b"kompetensgraf"
+OTHER_SPELLINGS = {
+    ox.RdfFormat.RDF_XML: (b"&#", b"<!ENTITY"),
+    ox.RdfFormat.JSON_LD: None,
+}
+
+
+def may_name_ours(path: Path, fmt: ox.RdfFormat) -> bool:
+    """Could the file at ``path`` name one of the project's things?"""
+    spellings = OTHER_SPELLINGS.get(fmt, (b"\\",))
+    return spellings is None or holds_any(path, (OUR_MARK, *spellings))
+
 
 #: Where the named graphs of researchers' own files (``--load``) live.
 USER_GRAPHS = f"{GRAPH}user/"
@@ -165,7 +180,7 @@ def load_into(store: ox.Store, sources: list[Source], step: Step = print) -> dic
             raise BuildError("A loaded file could not be parsed", [
                 Problem(src.display(), "-", "syntax", str(exc).removeprefix(f"{src.path}: "))
             ]) from exc
-        if holds_any(src.path, (OUR_MARK,)):  # else it cannot name a thing of ours
+        if may_name_ours(src.path, src.ox_format):
             filled = _graph_names(store) - before | ({src.graph} if src.graph else set())
             user_graphs.update(dict.fromkeys(filled, src.display()))
     return user_graphs

@@ -136,6 +136,36 @@ def test_file_breaking_our_shapes_is_refused_grouped_with_file_subject_and_reaso
     assert [p.name for p in (tmp_path / "var" / "builds").iterdir()] == []
 
 
+#: What a file says about our organisation with its IRI spelt by escapes only: the text
+#: "kompetensgraf" is nowhere in the file, the IRI is still ours.
+ESCAPED_OURS = (
+    "<https://w3id.org/\\u006Bompetensgraf/id/tillvaxtverket> "
+    "<http://www.w3.org/ns/org#hasSite> <https://forskning.example.org/labbet> .\n"
+)
+
+
+@pytest.mark.parametrize("name, text", [
+    ("escaped.nt", ESCAPED_OURS),
+    ("escaped.ttl", "@prefix k: <https://w3id.org/kompetens> .\n"
+                    "k:graf\\/id\\/tillvaxtverket <http://www.w3.org/ns/org#hasSite> "
+                    "<https://forskning.example.org/labbet> .\n"),
+    ("escaped.jsonld", '{"@context": {"@vocab": "https://w3id.org/kompetens"}, '
+                      '"@id": "https://w3id.org/kompet\\u0065nsgraf/id/tillvaxtverket", '
+                      '"http://www.w3.org/ns/org#hasSite": '
+                      '{"@id": "https://forskning.example.org/labbet"}}'),
+])
+def test_our_iri_spelt_without_our_name_is_still_judged(project_copy, tmp_path, name, text):  # noqa: F811
+    bad = tmp_path / name
+    bad.write_text(text, encoding="utf-8")
+    assert b"kompetensgraf" not in bad.read_bytes()
+    store = tmp_path / "var" / "store"
+    with pytest.raises(BuildError) as refused:
+        build(store, root=project_copy, extra=[bad], **QUIET)
+    site = [line for line in str(refused.value).splitlines() if "hasSite" in line]
+    assert site and "kfid:tillvaxtverket" in site[0] and name in site[0], str(refused.value)
+    assert not store.exists()
+
+
 def test_syntax_error_in_a_loaded_file_is_refused_with_file_and_line(project_copy, tmp_path):  # noqa: F811
     bad = tmp_path / "trasig.nt"
     bad.write_text(
