@@ -209,6 +209,8 @@ def client(app):
 
 # Tests that need the built project graph, a server subprocess or an external engine are marked
 # ``server``; ``make test-fast`` (-m "not server and not browser and not slow") runs the rest.
+#: names whose presence in a test module means its tests start processes of their own
+PROCESS_STARTERS = ("start_server", "subprocess", "start_oxigraph", "start_virtuoso")
 PROCESS_FIXTURES = {"built_store", "live_server", "embedded_server", "backend_server",
                     "oxigraph_engine", "virtuoso_engine", "spawn_server"}
 
@@ -217,7 +219,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         module = getattr(item, "module", None)
         starts = module is not None and any(
-            name in vars(module) for name in ("start_server", "subprocess")
+            name in vars(module) for name in PROCESS_STARTERS
         )
         if starts or PROCESS_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.server)
