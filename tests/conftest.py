@@ -174,6 +174,24 @@ def _serve(backend: str, request, built_store: Path, tmp_path_factory) -> Iterat
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def spawn_server(tmp_path_factory):
+    """``start_server`` for modules that mix in-process tests with tests whose promise is about
+    the server process (killed workers, its memory, its log): ``spawn_server(store, *args,
+    env=...)`` starts one, stopped at the end of the module; the tests using it are marked
+    ``server`` (the module's other tests stay in the fast layer)."""
+    started: list[Server] = []
+
+    def spawn(store: Path, *args: str, env: dict | None = None) -> Server:
+        log = tmp_path_factory.mktemp("log") / "server.log"
+        started.append(start_server(store, log, *args, env=env))
+        return started[-1]
+
+    yield spawn
+    for server in started:
+        server.stop()
+
+
 # --- the fast, in-process layer ------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def app():
@@ -191,15 +209,17 @@ def client(app):
 
 # Tests that need the built project graph, a server subprocess or an external engine are marked
 # ``server``; ``make test-fast`` (-m "not server and not browser and not slow") runs the rest.
+#: names whose presence in a test module means its tests start processes of their own
+PROCESS_STARTERS = ("start_server", "subprocess", "start_oxigraph", "start_virtuoso")
 PROCESS_FIXTURES = {"built_store", "live_server", "embedded_server", "backend_server",
-                    "oxigraph_engine", "virtuoso_engine"}
+                    "oxigraph_engine", "virtuoso_engine", "spawn_server"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         module = getattr(item, "module", None)
         starts = module is not None and any(
-            name in vars(module) for name in ("start_server", "subprocess")
+            name in vars(module) for name in PROCESS_STARTERS
         )
         if starts or PROCESS_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.server)

@@ -1,7 +1,10 @@
 """Helpers shared by the SPARQL endpoint tests: a small store from our own fixtures, HTTP calls.
 
 The store has the layout of a real build (``<dir>/oxigraph`` + ``build.json``), so the real
-``kompetensgraf serve`` serves it exactly as it serves ``var/store``.
+``kompetensgraf serve`` serves it exactly as it serves ``var/store``. :func:`fixture_app` is the
+same app in the test's own process (its query workers and update process included), and
+:func:`call` sends a request over a socket to a server or, given Flask's test client, to such an
+app: request and answer checks need no server process.
 """
 
 from __future__ import annotations
@@ -11,12 +14,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from flask import Flask
+from flask.testing import FlaskClient
 
 from graph.merge import resync
+from service import create_app
+from service.sparql.state import state
 
 DATA = Path(__file__).parent / "data" / "sparql"
 ACTORS = DATA / "actors.trig"
@@ -46,6 +54,18 @@ def make_store(parent: Path) -> Path:
     return path
 
 
+def fixture_app(root: Path, **config) -> Iterator[Flask]:
+    """The app ``kompetensgraf serve --store`` serves over :func:`make_store` (in ``root``), with
+    the settings ``config``, made by the same factory in this process: its query workers (and
+    update process, with ``KG_UPDATE_TOKEN``) are real processes it starts itself. Stops them
+    and removes its temporary data at the end (a generator for module fixtures)."""
+    app = create_app({"KG_STORE": str(make_store(root)), **config})
+    try:
+        yield app
+    finally:
+        state(app).close()
+
+
 @dataclass
 class Reply:
     status: int
@@ -72,12 +92,21 @@ def call(
     data: bytes | str | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 120,
+    client: FlaskClient | None = None,
 ) -> Reply:
-    """One HTTP request; error statuses are returned, not raised."""
+    """One HTTP request; error statuses are returned, not raised. With ``client`` (Flask's test
+    client of an app in this process) ``url`` is a path and the request goes to that app, with
+    the headers urllib would send."""
     if params:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params, doseq=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if client is not None:
+        headers = dict(headers or {})
+        if data is not None and not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = "application/x-www-form-urlencoded"  # urllib's default
+        response = client.open(url, method=method, data=data, headers=headers)
+        return Reply(response.status_code, _lower(response.headers), response.get_data())
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -101,19 +130,24 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 HOW = ["get", "post-form", "post-direct"]
 
 
-def send(endpoint: str, how: str, query: str, params: list | None = None) -> Reply:
-    """Send ``query`` by GET, by POST form or by POST ``application/sparql-query``."""
+def send(
+    endpoint: str, how: str, query: str, params: list | None = None, client=None
+) -> Reply:
+    """Send ``query`` by GET, by POST form or by POST ``application/sparql-query`` (``client``:
+    as in :func:`call`)."""
     params = params or []
     if how == "get":
-        return call(endpoint, params=[("query", query), *params])
+        return call(endpoint, params=[("query", query), *params], client=client)
     if how == "post-form":
-        return call(endpoint, method="POST", data=form([("query", query), *params]), headers=FORM)
+        return call(endpoint, method="POST", data=form([("query", query), *params]), headers=FORM,
+                    client=client)
     return call(
         endpoint,
         method="POST",
         params=params,
         data=query,
         headers={"Content-Type": "application/sparql-query; charset=utf-8"},
+        client=client,
     )
 
 

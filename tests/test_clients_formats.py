@@ -3,7 +3,9 @@
 SPARQLWrapper sends ``format=``, ``output=`` and ``results=`` with short names and media types
 (several at once) and an ``Accept`` header; each of its return formats must be served for SELECT,
 ASK, CONSTRUCT and DESCRIBE, by GET and by both kinds of POST, and ``queryAndConvert()`` must give
-the answer. rdflib's SPARQLStore and raw requests (curl, YASGUI) are here too.
+the answer. rdflib's SPARQLStore and raw requests (curl, YASGUI) are here too. The clients talk
+to a real server; the raw requests go to the same app in this process (``fixture_app``), through
+Flask's test client.
 """
 
 from __future__ import annotations
@@ -24,18 +26,20 @@ from clients_support import (
     check_answer,
     sparqlwrapper_answer,
 )
-from conftest import start_server
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from sparql_support import call, make_store
+from sparql_support import call, fixture_app, make_store
 from SPARQLWrapper.Wrapper import _allowedFormats
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    root = tmp_path_factory.mktemp("client-formats")
-    server = start_server(make_store(root), root / "server.log", "--workers", "2")
-    yield server.url + "/sparql"
-    server.stop()
+def endpoint(tmp_path_factory, spawn_server):
+    server = spawn_server(make_store(tmp_path_factory.mktemp("client-formats")), "--workers", "2")
+    return server.url + "/sparql"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    yield from fixture_app(tmp_path_factory.mktemp("client-formats"), KG_WORKERS=2)
 
 
 def test_the_matrix_covers_every_format_sparqlwrapper_offers():
@@ -76,10 +80,10 @@ def test_rdflib_sparqlstore_graph_queries(endpoint, form, method):
 
 
 # --- what curl and YASGUI users send ----------------------------------------------------------
-def _get(endpoint: str, query: str, raw: str = "", accept: str | None = None):
+def _get(client, query: str, raw: str = "", accept: str | None = None):
     """GET with the format parameters written as a user types them (``raw``, not encoded)."""
-    url = f"{endpoint}?query={urllib.parse.quote(query)}" + (f"&{raw}" if raw else "")
-    return call(url, headers={"Accept": accept} if accept else {})
+    url = f"/sparql?query={urllib.parse.quote(query)}" + (f"&{raw}" if raw else "")
+    return call(url, headers={"Accept": accept} if accept else {}, client=client)
 
 
 @pytest.mark.parametrize(
@@ -128,8 +132,8 @@ def _get(endpoint: str, query: str, raw: str = "", accept: str | None = None):
         ("SELECT", "format=*/*", None, SRJ),
     ],
 )
-def test_raw_format_values(endpoint, form, raw, accept, served):
-    reply = _get(endpoint, QUERIES[form], raw, accept)
+def test_raw_format_values(client, form, raw, accept, served):
+    reply = _get(client, QUERIES[form], raw, accept)
     assert reply.status == 200, reply.text
     assert reply.type == served
     if served == SRJ and form == "SELECT":
@@ -137,13 +141,13 @@ def test_raw_format_values(endpoint, form, raw, accept, served):
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_unknown_format_is_406_naming_the_accepted_values(endpoint, method):
+def test_unknown_format_is_406_naming_the_accepted_values(client, method):
     params = [("query", QUERIES["SELECT"]), ("format", "bogus"), ("output", "fancy")]
     if method == "GET":
-        reply = call(endpoint, params=params)
+        reply = call("/sparql", params=params, client=client)
     else:
-        reply = call(endpoint, method="POST", data=urllib.parse.urlencode(params),
-                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        reply = call("/sparql", method="POST", data=urllib.parse.urlencode(params),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"}, client=client)
     assert reply.status == 406
     assert reply.type == "text/plain"
     first_line, *rest = reply.text.splitlines()
@@ -156,19 +160,19 @@ def test_unknown_format_is_406_naming_the_accepted_values(endpoint, method):
         assert value in first_line
 
 
-def test_graph_query_406_names_graph_formats(endpoint):
-    reply = _get(endpoint, QUERIES["CONSTRUCT"], accept="application/sparql-results+json")
+def test_graph_query_406_names_graph_formats(client):
+    reply = _get(client, QUERIES["CONSTRUCT"], accept="application/sparql-results+json")
     assert reply.status == 406
     assert "for a CONSTRUCT query" in reply.text
     assert "ttl" in reply.text and "text/turtle" in reply.text
     assert "application/sparql-results+json" not in reply.text.split("available")[1]
 
 
-def test_curl_form_post_with_an_unencoded_media_type(endpoint):
+def test_curl_form_post_with_an_unencoded_media_type(client):
     # curl -d 'format=application/sparql-results+xml' --data-urlencode 'query=…'
     body = f"format=application/sparql-results+xml&query={urllib.parse.quote(FORBUND)}"
-    reply = call(endpoint, method="POST", data=body,
-                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    reply = call("/sparql", method="POST", data=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded"}, client=client)
     assert reply.status == 200, reply.text
     assert reply.type == SRX
     assert reply.text.count("<uri>") == len(EXPECTED)

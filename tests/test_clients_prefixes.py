@@ -2,8 +2,9 @@
 
 Here on the embedded store (pyoxigraph's own ``prefixes=``), for queries and updates; a query's
 own declarations win; a prefix nobody declares is a 400 in one readable line; the Service
-Description and the README list every predeclared prefix. The same on real engines:
-tests/test_clients_remote.py.
+Description and the README list every predeclared prefix. Requests go to the app in this process
+(``fixture_app``) through Flask's test client; SPARQLWrapper talks to a real server. The same on
+real engines: tests/test_clients_remote.py.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from clients_support import BARE_FORBUND, EXPECTED, UNKNOWN, UNKNOWN_LINE
-from conftest import start_server
-from sparql_support import EX, EXG, call, make_store
+from sparql_support import EX, EXG, call, fixture_app, make_store
 from SPARQLWrapper import JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -30,16 +30,23 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("client-prefixes")
-    running = start_server(make_store(root), root / "server.log", "--workers", "2",
-                           env={"KG_UPDATE_TOKEN": TOKEN})
-    yield running
-    running.stop()
+def app(tmp_path_factory):
+    yield from fixture_app(tmp_path_factory.mktemp("client-prefixes"), KG_WORKERS=2,
+                           KG_UPDATE_TOKEN=TOKEN)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, spawn_server):
+    """A real server, for SPARQLWrapper."""
+    return spawn_server(make_store(tmp_path_factory.mktemp("client-prefixes")), "--workers",
+                        "2", env={"KG_UPDATE_TOKEN": TOKEN})
 
 
 def sparql(server) -> str:
     return server.url + "/sparql"
+
+
+SPARQL = "/sparql"
 
 
 def values(reply, name: str) -> list[str]:
@@ -47,8 +54,8 @@ def values(reply, name: str) -> list[str]:
     return [b[name]["value"] for b in reply.json()["results"]["bindings"]]
 
 
-def test_a_query_without_prefix_declarations_runs(server):
-    reply = call(sparql(server), params={"query": BARE_FORBUND})
+def test_a_query_without_prefix_declarations_runs(client):
+    reply = call(SPARQL, params={"query": BARE_FORBUND}, client=client)
     assert values(reply, "f") == EXPECTED
     assert "Göteborgsregionens kommunalförbund" in values(reply, "label")
 
@@ -64,8 +71,8 @@ def test_a_query_without_prefix_declarations_runs(server):
         (f"PREFIX org: <{EX}> ASK {{ <{EX}fyrbodal> org:members 14 }}", True),
     ],
 )
-def test_predeclared_and_own_prefixes(server, query, expected):
-    reply = call(sparql(server), params={"query": query})
+def test_predeclared_and_own_prefixes(client, query, expected):
+    reply = call(SPARQL, params={"query": query}, client=client)
     assert reply.status == 200, reply.text
     assert reply.json()["boolean"] is expected
 
@@ -85,16 +92,17 @@ def test_graph_queries_and_sparqlwrapper(server):
     assert len(reply.text.splitlines()) == 2
 
 
-def test_an_unknown_prefix_is_a_400_in_one_line(server):
-    reply = call(sparql(server), params={"query": UNKNOWN})
+def test_an_unknown_prefix_is_a_400_in_one_line(client):
+    reply = call(SPARQL, params={"query": UNKNOWN}, client=client)
     assert reply.status == 400
     assert reply.text == f"400 Bad Request: {UNKNOWN_LINE}\n"
     query = "SELECT ?s WHERE {\n  ?s a org:X ;\n     x:y ?o }"
-    reply = call(sparql(server), params={"query": query})
+    reply = call(SPARQL, params={"query": query}, client=client)
     assert reply.text == (
         '400 Bad Request: unknown prefix "x:" at line 3, column 6 (declare it with PREFIX)\n'
     )
-    reply = call(sparql(server), params={"query": UNKNOWN}, headers={"Accept": "application/json"})
+    reply = call(SPARQL, params={"query": UNKNOWN}, headers={"Accept": "application/json"},
+                 client=client)
     assert reply.json()["error"]["message"] == UNKNOWN_LINE
 
 
@@ -105,19 +113,19 @@ def test_sparqlwrapper_shows_the_unknown_prefix(server):
         client.queryAndConvert()
 
 
-def update(server, text: str):
+def update(client, text: str):
     body = urllib.parse.urlencode({"update": text})
-    return call(sparql(server), method="POST", data=body, headers={**FORM, **AUTH})
+    return call(SPARQL, method="POST", data=body, headers={**FORM, **AUTH}, client=client)
 
 
-def test_updates_use_the_predeclared_prefixes(server):
+def test_updates_use_the_predeclared_prefixes(client):
     graph = f"<{EXG}prefix-notes>"
-    applied = update(server, f'INSERT DATA {{ GRAPH {graph} {{ <{EX}a> rdfs:label "å"@sv }} }}')
+    applied = update(client, f'INSERT DATA {{ GRAPH {graph} {{ <{EX}a> rdfs:label "å"@sv }} }}')
     assert applied.status == 200, applied.text
     query = f"ASK {{ GRAPH {graph} {{ <{EX}a> <{PREFIXES['rdfs']}label> \"å\"@sv }} }}"
-    assert call(sparql(server), params={"query": query}).json()["boolean"] is True
+    assert call(SPARQL, params={"query": query}, client=client).json()["boolean"] is True
     text = f"INSERT DATA {{ GRAPH {graph} {{ <{EX}a> foo:b 1 }} }}"
-    refused = update(server, text)
+    refused = update(client, text)
     assert refused.status == 400
     assert refused.text == (
         '400 Bad Request: nothing was changed: unknown prefix "foo:" at line 1, '
@@ -125,11 +133,11 @@ def test_updates_use_the_predeclared_prefixes(server):
     )
 
 
-def test_service_description_lists_every_predeclared_prefix(server):
-    reply = call(sparql(server), headers={"Accept": "text/turtle"})
+def test_service_description_lists_every_predeclared_prefix(client):
+    reply = call(SPARQL, headers={"Accept": "text/turtle"}, client=client)
     assert reply.status == 200
     graph = rdflib.Graph().parse(data=reply.text, format="turtle")
-    service = rdflib.URIRef(sparql(server))
+    service = rdflib.URIRef("http://localhost/sparql")
     declared = {
         str(graph.value(d, SH.prefix)): str(graph.value(d, SH.namespace))
         for d in graph.objects(service, SH.declare)

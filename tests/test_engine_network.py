@@ -15,7 +15,6 @@ import socket
 import threading
 
 import pytest
-from conftest import start_server
 from sparql_support import EX, EXG, FORM, call, form, make_store, send, workers_of
 
 from service.sparql.process import reaches_out
@@ -69,14 +68,11 @@ def listener():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("engine-network")
-    srv = start_server(
-        make_store(root), root / "server.log", "--workers", "1", "--timeout", "20",
+def server(tmp_path_factory, spawn_server):
+    return spawn_server(
+        make_store(tmp_path_factory.mktemp("engine-network")), "--workers", "1", "--timeout", "20",
         env={"KG_UPDATE_TOKEN": TOKEN, "KG_SERVICE_ALLOWLIST": ""},
     )
-    yield srv
-    srv.stop()
 
 
 def queries(url: str, port: int) -> list[str]:

@@ -1,10 +1,11 @@
 """SERVICE and LOAD reach only allow-listed endpoints, whatever the request's spelling.
 
-A real TCP listener on 127.0.0.1 stands for a host the server must not be turned against; one of
+A real TCP listener on 127.0.0.1 stands for a host the service must not be turned against; one of
 its paths is on ``KG_SERVICE_ALLOWLIST``. Queries and updates aim at its other paths and at a
 second listener with comment, escape, case, whitespace, nesting, subquery, BASE and LOAD tricks:
 each is answered 400 naming the setting, and neither listener sees a connection. The allowed path
-is reached (the control that the listener would see one).
+is reached (the control that the listener would see one). The app runs in this process
+(``fixture_app``) with its real query workers, which make the engine's SERVICE calls.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import socket
 import threading
 
 import pytest
-from conftest import start_server
-from sparql_support import FORM, call, form, make_store
+from sparql_support import FORM, call, fixture_app, form
 
 from service.sparql import gate as sparql_gate
 
@@ -54,13 +54,10 @@ def listeners():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, listeners):
-    root = tmp_path_factory.mktemp("gate-federation")
-    env = {"KG_SERVICE_ALLOWLIST": listeners[0].url("/allowed"), "KG_UPDATE_TOKEN": TOKEN}
-    srv = start_server(make_store(root), root / "server.log", "--processes", "1", "--workers",
-                       "1", "--timeout", "10", env=env)
-    yield srv
-    srv.stop()
+def app(tmp_path_factory, listeners):
+    yield from fixture_app(tmp_path_factory.mktemp("gate-federation"), KG_WORKERS=1,
+                           KG_QUERY_TIMEOUT=10, KG_UPDATE_TOKEN=TOKEN,
+                           KG_SERVICE_ALLOWLIST=listeners[0].url("/allowed"))
 
 
 def attacks(one: Listener, two: Listener) -> list[str]:
@@ -111,59 +108,61 @@ def update_attacks(one: Listener, two: Listener) -> list[str]:
     ]
 
 
-def update(server, text: str):
-    return call(server.url + "/sparql", method="POST", data=form({"update": text}),
-                headers={**FORM, "Authorization": f"Bearer {TOKEN}"})
+def update(client, text: str):
+    return call("/sparql", method="POST", data=form({"update": text}),
+                headers={**FORM, "Authorization": f"Bearer {TOKEN}"}, client=client)
 
 
-def test_refused_queries_make_no_connection(server, listeners):
+def test_refused_queries_make_no_connection(client, listeners):
     for query in attacks(*listeners):
         for reply in (
-            call(server.url + "/sparql", params={"query": query}),
-            call(server.url + "/sparql", method="POST", data=form({"query": query}),
-                 headers=FORM),
+            call("/sparql", params={"query": query}, client=client),
+            call("/sparql", method="POST", data=form({"query": query}), headers=FORM,
+                 client=client),
         ):
             assert reply.status == 400, (query, reply.text)
             assert "KG_SERVICE_ALLOWLIST" in reply.text, query
     assert [listener.connections for listener in listeners] == [0, 0]
 
 
-def test_refused_updates_make_no_connection(server, listeners):
+def test_refused_updates_make_no_connection(client, listeners):
     for text in update_attacks(*listeners):
-        reply = update(server, text)
+        reply = update(client, text)
         assert reply.status == 400, (text, reply.text)
         assert "KG_SERVICE_ALLOWLIST" in reply.text, text
     assert [listener.connections for listener in listeners] == [0, 0]
 
 
-def test_the_allowed_endpoint_is_reached_and_nothing_is_logged(server, listeners):
+def test_the_allowed_endpoint_is_reached_and_nothing_is_logged(client, listeners, caplog):
     allowed = listeners[0].url("/allowed")
     text = (f"PREFIX r: <{allowed}#> SELECT * WHERE {{ ?s ?p r:x "  # a '#' before it on its line
             f"OPTIONAL {{ SERVICE SILENT <{allowed}> {{ ?s ?p ?o }} }} }}")
-    reply = call(server.url + "/sparql", params={"query": text})
+    reply = call("/sparql", params={"query": text}, client=client)
     assert reply.status == 200, reply.text
     assert listeners[0].connections >= 1 and listeners[1].connections == 0
-    log = server.log.read_text()
+    log = caplog.text  # the app's log
     assert "Traceback" not in log
 
 
-def test_service_in_a_string_or_a_name_is_no_service(server):
+def test_service_in_a_string_or_a_name_is_no_service(client):
     query = ('PREFIX service: <https://example.org/service/> SELECT * WHERE { '
              '?s ?p "SERVICE <http://127.0.0.1:1/>" . ?s service:load ?o }')
-    assert call(server.url + "/sparql", params={"query": query}).status == 200
+    assert call("/sparql", params={"query": query}, client=client).status == 200
 
 
-def test_an_empty_allow_list_refuses_service_and_load(tmp_path):
-    srv = start_server(make_store(tmp_path), tmp_path / "server.log", "--processes", "1",
-                       "--workers", "1", env={"KG_UPDATE_TOKEN": TOKEN})
-    try:
-        reply = call(srv.url + "/sparql",
-                     params={"query": "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"})
-        assert reply.status == 400 and "KG_SERVICE_ALLOWLIST is empty" in reply.text
-        reply = update(srv, "LOAD <http://127.0.0.1:1/x>")
-        assert reply.status == 400 and "KG_SERVICE_ALLOWLIST is empty" in reply.text
-    finally:
-        srv.stop()
+@pytest.fixture
+def unlisted(tmp_path):
+    """The app with an empty allow-list."""
+    yield from fixture_app(tmp_path, KG_WORKERS=1, KG_UPDATE_TOKEN=TOKEN)
+
+
+def test_an_empty_allow_list_refuses_service_and_load(unlisted):
+    client = unlisted.test_client()
+    reply = call("/sparql", client=client,
+                 params={"query": "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"})
+    assert reply.status == 400 and "KG_SERVICE_ALLOWLIST is empty" in reply.text
+    reply = update(client, "LOAD <http://127.0.0.1:1/x>")
+    assert reply.status == 400 and "KG_SERVICE_ALLOWLIST is empty" in reply.text
 
 
 H = "http://127.0.0.1:9/"

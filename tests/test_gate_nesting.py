@@ -1,16 +1,17 @@
 """Requests nested beyond the documented limits are refused before any parser sees them.
 
-Against a real server: just under each limit the query (or update) is answered, just over it is a
-400 naming the limit, the issue's attacks (5,000 ``{``, 10,000 UNIONs, nested OPTIONAL, CONCAT,
-collections, blank nodes) are 400 too, and no worker crashes, nothing answers 500 and no
-traceback is logged. Every catalogue query passes with a wide margin.
+Against the app in this process (``fixture_app``: its real query workers and update process): just
+under each limit the query (or update) is answered, just over it is a 400 naming the limit.
+Against a real server: the issue's attacks (5,000 ``{``, 10,000 UNIONs, nested OPTIONAL, CONCAT,
+collections, blank nodes) are 400 too, and no worker crashes, the server process lives, nothing
+answers 500 and no traceback is logged. Every catalogue query passes with a wide margin.
 """
 
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, start_server
-from sparql_support import FORM, call, form, make_store
+from conftest import ROOT
+from sparql_support import FORM, call, fixture_app, form, make_store
 
 from service.sparql import gate as sparql_gate
 from service.sparql.gate import MAX_DEPTH, MAX_ITEMS, MAX_OPERATORS, Refused, check_nesting
@@ -45,22 +46,27 @@ def bnodes(n: int) -> str:
             + " } }")
 
 
+SETTINGS = {"KG_WORKERS": 1, "KG_QUERY_TIMEOUT": 20, "KG_UPDATE_TOKEN": TOKEN}
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("gate-nesting")
-    srv = start_server(make_store(root), root / "server.log", "--processes", "1", "--workers",
-                       "1", "--timeout", "20", env={"KG_UPDATE_TOKEN": TOKEN})
-    yield srv
-    srv.stop()
+def app(tmp_path_factory):
+    yield from fixture_app(tmp_path_factory.mktemp("gate-nesting"), **SETTINGS)
 
 
-def query(server, text: str):
-    return call(server.url + "/sparql", method="POST", data=form({"query": text}), headers=FORM)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, spawn_server):
+    return spawn_server(make_store(tmp_path_factory.mktemp("gate-nesting")), "--processes", "1",
+                        "--workers", "1", "--timeout", "20", env={"KG_UPDATE_TOKEN": TOKEN})
 
 
-def update(server, text: str):
-    return call(server.url + "/sparql", method="POST", data=form({"update": text}),
-                headers={**FORM, "Authorization": f"Bearer {TOKEN}"})
+def query(endpoint: str, text: str, client=None):
+    return call(endpoint, method="POST", data=form({"query": text}), headers=FORM, client=client)
+
+
+def update(endpoint: str, text: str, client=None):
+    return call(endpoint, method="POST", data=form({"update": text}),
+                headers={**FORM, "Authorization": f"Bearer {TOKEN}"}, client=client)
 
 
 def test_every_project_query_passes_with_a_wide_margin(monkeypatch):
@@ -83,19 +89,19 @@ def test_every_project_query_passes_with_a_wide_margin(monkeypatch):
     [(braces, MAX_DEPTH), (unions, MAX_OPERATORS), (optionals, MAX_DEPTH), (concat, MAX_DEPTH)],
     ids=["braces", "unions", "optional", "concat"],
 )
-def test_queries_just_under_are_answered_and_just_over_refused(server, build, limit):
-    under = query(server, build(limit - 2))
+def test_queries_just_under_are_answered_and_just_over_refused(client, build, limit):
+    under = query("/sparql", build(limit - 2), client)
     assert under.status == 200, under.text
-    over = query(server, build(limit + 1))
+    over = query("/sparql", build(limit + 1), client)
     assert over.status == 400
     assert f"at most {limit}" in over.text and "nesting limits" in over.text
 
 
 @pytest.mark.parametrize(("build", "limit"), [(collection, MAX_ITEMS), (bnodes, MAX_DEPTH)],
                          ids=["collection", "blank-nodes"])
-def test_updates_just_under_are_applied_and_just_over_refused(server, build, limit):
-    assert update(server, build(limit - 2)).status == 200
-    over = update(server, build(limit + 1))
+def test_updates_just_under_are_applied_and_just_over_refused(client, build, limit):
+    assert update("/sparql", build(limit - 2), client).status == 200
+    over = update("/sparql", build(limit + 1), client)
     assert over.status == 400 and f"at most {limit}" in over.text
 
 
@@ -110,15 +116,16 @@ def test_the_issues_attacks_are_400_and_nothing_crashes(server):
         "SELECT * WHERE { " + "{ } " * 5000 + "}",
         'SELECT * WHERE { ?s ?p ?o FILTER("' + "}" * 5000 + '" = "")' + " {" * 5000,
     ]
+    endpoint = server.url + "/sparql"
     for text in attacks:
-        reply = query(server, text)
+        reply = query(endpoint, text)
         assert reply.status == 400, (text[:60], reply.status, reply.text[:200])
         assert "nesting limits" in reply.text and len(reply.text.splitlines()) <= 2
     for text in (braces(5000).replace("SELECT * WHERE", "DELETE WHERE"), collection(20_000),
                  bnodes(5000), "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } } ; " * 2000):
-        reply = update(server, text)
+        reply = update(endpoint, text)
         assert reply.status == 400, (text[:60], reply.status, reply.text[:200])
-    assert query(server, "ASK { ?s ?p ?o }").status == 200
+    assert query(endpoint, "ASK { ?s ?p ?o }").status == 200
     log = server.log.read_text()
     assert "Traceback" not in log and "a query worker failed" not in log
     assert server.proc.poll() is None
@@ -132,10 +139,10 @@ def test_the_check_reads_escapes_strings_and_comments():
         check_nesting("ASK { FILTER(1<" + "(" * (MAX_DEPTH + 1) + "1>0) }")
 
 
-def test_catalogue_values_never_enter_the_query_text(server):
+def test_catalogue_values_never_enter_the_query_text(client, caplog):
     # an IRI may hold brackets: as a substitution they nest nothing, so no limit applies
     actor = "https://example.org/" + "(" * 5000
-    reply = call(server.url + "/queries/actor-network.json", params={"actor": actor})
+    reply = call("/queries/actor-network.json", params={"actor": actor}, client=client)
     assert reply.status == 200, reply.text[:300]
     assert reply.json()["rows"] == []
-    assert "Traceback" not in server.log.read_text()
+    assert "Traceback" not in caplog.text  # the app's log

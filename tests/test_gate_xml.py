@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import start_server
 from sparql_support import call, make_store
 
 from graph.build import build
@@ -40,12 +39,10 @@ PLAIN = (RDF + '<rdf:Description rdf:about="urn:e:x"><e:p>ok</e:p></rdf:Descript
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("gate-xml")
-    srv = start_server(make_store(root), root / "server.log", "--processes", "1", "--workers",
-                       "1", env={"KG_UPDATE_TOKEN": TOKEN})
-    yield srv
-    srv.stop()
+def server(tmp_path_factory, spawn_server):
+    """A real server: the test reads its process's memory."""
+    return spawn_server(make_store(tmp_path_factory.mktemp("gate-xml")), "--processes", "1",
+                        "--workers", "1", env={"KG_UPDATE_TOKEN": TOKEN})
 
 
 def put(server, body: bytes, method: str = "PUT"):

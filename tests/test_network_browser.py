@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from test_browser import axe_violations, only_local, shot
-from web_support import CSP_LISTENER, chromium_browser, watch  # noqa: F401 (fixture "browser")
+from web_support import browser_tab, chromium_browser  # noqa: F401 (fixtures "tab", "browser")
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +36,6 @@ LABEL_BOXES = """() => {
 @pytest.fixture(scope="module")
 def server(embedded_server):
     return embedded_server
-
-
-@pytest.fixture()
-def tab(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    watch(page)
-    yield page
-    context.close()
 
 
 def get_json(url: str):

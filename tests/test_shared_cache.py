@@ -12,7 +12,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import start_server
 from sparql_support import EX, EXG, call, make_store
 
 from service import create_app
@@ -23,10 +22,8 @@ from service.sparql.state import state
 TOKEN = "shared-cache-token"
 
 
-def test_an_answer_cached_by_one_process_is_a_hit_in_the_other(tmp_path):
-    server = start_server(
-        make_store(tmp_path), tmp_path / "server.log", "--processes", "2", "--workers", "1"
-    )
+def test_an_answer_cached_by_one_process_is_a_hit_in_the_other(tmp_path, spawn_server):
+    server = spawn_server(make_store(tmp_path), "--processes", "2", "--workers", "1")
     try:
         url = server.url + "/sparql"
         query = {"query": f"ASK {{ <{EX}fyrbodal> ?p ?o }} # {uuid.uuid4()}"}  # new to both

@@ -1,6 +1,9 @@
 """The guards that keep one careless query from taking the public endpoint down.
 
-Every test drives the real server over HTTP. No assertion on timings: that a simple query is
+The guards that stop or refuse work in the server process (timeouts killing a worker, the
+concurrency limit, a dying worker, the workers' network) are tested on the real server over HTTP;
+the row cap, the size limit, the allow-list and the answer cache on the same app in this process
+(``fixture_app``), through Flask's test client. No assertion on timings: that a simple query is
 served while an explosive one runs is proven by ordering (the explosive one is still unfinished
 when the simple answer arrives), and that the explosive one stopped burning CPU by its worker
 process being gone.
@@ -16,12 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import start_server
 from sparql_support import (
     EX,
     EXPLOSIVE,
     HOW,
     call,
+    fixture_app,
     make_store,
     select_values,
     send,
@@ -36,23 +39,18 @@ MAX_BYTES = 4096
 
 
 @pytest.fixture(scope="module")
-def remote(tmp_path_factory):
+def remote(tmp_path_factory, spawn_server):
     """A second endpoint for federated queries."""
     root = tmp_path_factory.mktemp("sparql-remote")
-    server = start_server(
-        make_store(root), root / "server.log", "--processes", "1", "--workers", "1"
-    )
-    yield server
-    server.stop()
+    return spawn_server(make_store(root), "--processes", "1", "--workers", "1")
 
 
 @pytest.fixture(scope="module")
-def guarded(tmp_path_factory, remote):
+def guarded(tmp_path_factory, spawn_server, remote):
     root = tmp_path_factory.mktemp("sparql-guards")
     env = {"KG_MAX_REQUEST_BYTES": str(MAX_BYTES), "KG_SERVICE_ALLOWLIST": remote.url + "/sparql"}
-    server = start_server(
+    return spawn_server(
         make_store(root),
-        root / "server.log",
         "--processes",
         "1",
         "--timeout",
@@ -63,8 +61,23 @@ def guarded(tmp_path_factory, remote):
         "5",
         env=env,
     )
-    yield server
-    server.stop()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The app with the same guards in this process; its allow-list names an endpoint these
+    tests never call."""
+    yield from fixture_app(
+        tmp_path_factory.mktemp("sparql-guards"),
+        KG_QUERY_TIMEOUT=2,
+        KG_WORKERS=2,
+        KG_MAX_ROWS=5,
+        KG_MAX_REQUEST_BYTES=MAX_BYTES,
+        KG_SERVICE_ALLOWLIST="http://127.0.0.1:1/sparql",
+    )
+
+
+SPARQL = "/sparql"
 
 
 def sparql(server) -> str:
@@ -105,8 +118,8 @@ def test_a_request_may_lower_the_timeout_but_never_raise_it(guarded):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
-def test_row_cap_is_signalled_not_silent(guarded, fmt):
-    reply = call(sparql(guarded), params={"query": ALL, "format": fmt})
+def test_row_cap_is_signalled_not_silent(client, fmt):
+    reply = call(SPARQL, params={"query": ALL, "format": fmt}, client=client)
     assert reply.status == 200
     assert reply.headers["x-kg-truncated"] == "true"
     assert reply.headers["x-kg-row-limit"] == "5"
@@ -122,22 +135,23 @@ def test_row_cap_is_signalled_not_silent(guarded, fmt):
         assert len(reply.text.strip().splitlines()) == 6  # header + 5 rows
 
 
-def test_row_cap_applies_to_construct_and_small_answers_are_whole(guarded):
+def test_row_cap_applies_to_construct_and_small_answers_are_whole(client):
     reply = call(
-        sparql(guarded),
+        SPARQL,
         params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
         headers={"Accept": "application/n-triples"},
+        client=client,
     )
     assert reply.headers["x-kg-truncated"] == "true"
     assert len(reply.text.strip().splitlines()) == 5
-    small = call(sparql(guarded), params={"query": ALL + " LIMIT 5"})
+    small = call(SPARQL, params={"query": ALL + " LIMIT 5"}, client=client)
     assert "x-kg-truncated" not in small.headers
     assert "truncated" not in small.json()
 
 
 @pytest.mark.parametrize("how", HOW)
-def test_request_size_limit(guarded, how):
-    reply = send(sparql(guarded), how, "ASK {} # " + "x" * MAX_BYTES)
+def test_request_size_limit(client, how):
+    reply = send(SPARQL, how, "ASK {} # " + "x" * MAX_BYTES, client=client)
     assert reply.status == 413
     assert "KG_MAX_REQUEST_BYTES" in reply.text
 
@@ -151,8 +165,8 @@ def test_request_size_limit(guarded, how):
         "SELECT * WHERE { VALUES ?e { <http://example.org/sparql> } SERVICE ?e { ?s ?p ?o } }",
     ],
 )
-def test_service_outside_the_allow_list_is_refused(guarded, query):
-    reply = call(sparql(guarded), params={"query": query})
+def test_service_outside_the_allow_list_is_refused(client, query):
+    reply = call(SPARQL, params={"query": query}, client=client)
     assert reply.status == 400
     assert "KG_SERVICE_ALLOWLIST" in reply.text
 
@@ -176,23 +190,22 @@ def test_with_endpoints_allowed_the_workers_keep_the_network(guarded):
     assert all(os.readlink(f"/proc/{pid}/ns/net") == mine for pid in workers)
 
 
-def test_repeated_queries_come_from_the_cache(guarded):
+def test_repeated_queries_come_from_the_cache(client):
     query = f"SELECT ?p WHERE {{ <{EX}sjuharad> ?p ?o }} ORDER BY ?p"
-    first = call(sparql(guarded), params={"query": query})
-    second = call(sparql(guarded), params={"query": query})
+    first = call(SPARQL, params={"query": query}, client=client)
+    second = call(SPARQL, params={"query": query}, client=client)
     assert (first.headers["x-kg-cache"], second.headers["x-kg-cache"]) == ("miss", "hit")
     assert first.body == second.body
-    other_format = call(sparql(guarded), params={"query": query, "format": "csv"})
+    other_format = call(SPARQL, params={"query": query, "format": "csv"}, client=client)
     assert other_format.headers["x-kg-cache"] == "miss"
     volatile = "SELECT (NOW() AS ?t) WHERE {}"
-    call(sparql(guarded), params={"query": volatile})
-    assert call(sparql(guarded), params={"query": volatile}).headers["x-kg-cache"] == "miss"
+    call(SPARQL, params={"query": volatile}, client=client)
+    assert call(SPARQL, params={"query": volatile}, client=client).headers["x-kg-cache"] == "miss"
 
 
-def test_saturated_endpoint_answers_503_with_retry_after(tmp_path):
-    server = start_server(
+def test_saturated_endpoint_answers_503_with_retry_after(tmp_path, spawn_server):
+    server = spawn_server(
         make_store(tmp_path),
-        tmp_path / "server.log",
         "--processes",
         "1",
         "--workers",
@@ -229,11 +242,11 @@ def grandchildren(pid: int) -> list[int]:
     return [child for child, parent in parents.items() if parent in children]
 
 
-def test_a_worker_that_dies_is_a_logged_500_and_the_endpoint_recovers(tmp_path):
-    log = tmp_path / "server.log"
-    server = start_server(
-        make_store(tmp_path), log, "--processes", "1", "--workers", "1", "--timeout", "120"
+def test_a_worker_that_dies_is_a_logged_500_and_the_endpoint_recovers(tmp_path, spawn_server):
+    server = spawn_server(
+        make_store(tmp_path), "--processes", "1", "--workers", "1", "--timeout", "120"
     )
+    log = server.log
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             running = pool.submit(call, sparql(server), params={"query": EXPLOSIVE})

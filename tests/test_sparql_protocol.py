@@ -1,7 +1,9 @@
-"""SPARQL 1.1 Protocol, through real HTTP against the real server (`kompetensgraf serve`).
+"""SPARQL 1.1 Protocol: each request and its answer, from the app `kompetensgraf serve` serves.
 
-The server serves a small fixture store plus a researcher's file given with ``--load``; one test
-at the end runs against ``live_server``, the real built project graph.
+The app is made in this process (``fixture_app``: the same factory, its real query workers) over
+a small fixture store plus a researcher's file given as ``KG_LOAD`` (``serve --load``), and asked
+through Flask's test client; one test at the end runs against ``live_server``, the real server
+over the real built project graph, once for each backend.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import json
 
 import pytest
 import rdflib
-from conftest import start_server
 from rdflib.namespace import Namespace
 from sparql_support import (
     EX,
@@ -21,8 +22,8 @@ from sparql_support import (
     MUNICIPALITIES,
     USER_GRAPH,
     call,
+    fixture_app,
     form,
-    make_store,
     select_values,
     send,
 )
@@ -35,17 +36,12 @@ FORBUND_TRIPLES = 16
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def app(tmp_path_factory):
     root = tmp_path_factory.mktemp("sparql-protocol")
-    srv = start_server(
-        make_store(root), root / "server.log", "--load", str(MUNICIPALITIES), "--workers", "2"
-    )
-    yield srv
-    srv.stop()
+    yield from fixture_app(root, KG_LOAD=[str(MUNICIPALITIES)], KG_WORKERS=2)
 
 
-def sparql(server) -> str:
-    return server.url + "/sparql"
+SPARQL = "/sparql"
 
 
 def count(reply) -> int:
@@ -54,12 +50,12 @@ def count(reply) -> int:
 
 # --- the three ways to send a query -------------------------------------------------------------
 @pytest.mark.parametrize("how", HOW)
-def test_query_by_every_protocol_operation(server, how):
+def test_query_by_every_protocol_operation(client, how):
     query = (
         "SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
         'FILTER(STR(?l) = "Västerås") }'
     )
-    reply = send(sparql(server), how, query)
+    reply = send(SPARQL, how, query, client=client)
     assert reply.status == 200, reply.text
     assert reply.type == "application/sparql-results+json"
     assert select_values(reply, "s") == [EX + "kommun-1980"]
@@ -83,12 +79,12 @@ def test_query_by_every_protocol_operation(server, how):
         (None, "xml", "application/sparql-results+xml"),
     ],
 )
-def test_select_formats(server, accept, fmt, expected):
+def test_select_formats(client, accept, fmt, expected):
     params = {"query": LABELS}
     if fmt:
         params["format"] = fmt
     headers = {"Accept": accept} if accept else {}
-    reply = call(sparql(server), params=params, headers=headers)
+    reply = call(SPARQL, client=client, params=params, headers=headers)
     assert reply.status == 200, reply.text
     assert reply.type == expected
     assert "Accept" in reply.headers["vary"]
@@ -120,11 +116,11 @@ def test_select_formats(server, accept, fmt, expected):
         (None, "nt", "application/n-triples", "nt"),
     ],
 )
-def test_construct_formats(server, accept, fmt, expected, rdflib_format):
+def test_construct_formats(client, accept, fmt, expected, rdflib_format):
     params = {"query": CONSTRUCT}
     if fmt:
         params["format"] = fmt
-    reply = call(sparql(server), params=params, headers={"Accept": accept} if accept else {})
+    reply = call(SPARQL, client=client, params=params, headers={"Accept": accept} if accept else {})
     assert reply.status == 200, reply.text
     assert reply.type == expected
     graph = rdflib.Dataset() if rdflib_format in ("trig", "nquads") else rdflib.Graph()
@@ -137,9 +133,10 @@ def test_construct_formats(server, accept, fmt, expected, rdflib_format):
     ) in graph
 
 
-def test_describe(server):
+def test_describe(client):
     reply = call(
-        sparql(server),
+        SPARQL,
+        client=client,
         params={"query": f"DESCRIBE <{EX}fyrbodal>"},
         headers={"Accept": "application/n-triples"},
     )
@@ -156,9 +153,9 @@ def test_describe(server):
         (f"ASK {{ <{EX}fyrbodal> ?p ?o }}", "application/sparql-results+xml", True),
     ],
 )
-def test_ask(server, query, accept, expected):
+def test_ask(client, query, accept, expected):
     reply = call(
-        sparql(server), params={"query": query}, headers={"Accept": accept} if accept else {}
+        SPARQL, client=client, params={"query": query}, headers={"Accept": accept} if accept else {}
     )
     assert reply.status == 200
     result = rdflib.query.Result.parse(io.BytesIO(reply.body), format="xml" if accept else "json")
@@ -166,11 +163,12 @@ def test_ask(server, query, accept, expected):
 
 
 # --- the dataset --------------------------------------------------------------------------------
-def test_default_graph_is_the_union_of_named_graphs(server):
-    union = count(call(sparql(server), params={"query": COUNT}))
+def test_default_graph_is_the_union_of_named_graphs(client):
+    union = count(call(SPARQL, client=client, params={"query": COUNT}))
     per_graph = count(
         call(
-            sparql(server),
+            SPARQL,
+            client=client,
             params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
         )
     )
@@ -178,24 +176,24 @@ def test_default_graph_is_the_union_of_named_graphs(server):
 
 
 @pytest.mark.parametrize("how", HOW)
-def test_default_graph_uri(server, how):
+def test_default_graph_uri(client, how):
     params = [("default-graph-uri", EXG + "forbund"), ("default-graph-uri", EXG + "councils")]
-    reply = send(sparql(server), how, COUNT, params)
+    reply = send(SPARQL, how, COUNT, params, client=client)
     assert reply.status == 200, reply.text
     assert count(reply) == FORBUND_TRIPLES + 7
 
 
-def test_named_graph_uri_restricts_graph_and_empties_default(server):
+def test_named_graph_uri_restricts_graph_and_empties_default(client):
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    reply = call(sparql(server), params={"query": query, "named-graph-uri": EXG + "regions"})
+    reply = call(SPARQL, client=client, params={"query": query, "named-graph-uri": EXG + "regions"})
     assert select_values(reply, "g") == [EXG + "regions"]
-    reply = call(sparql(server), params={"query": COUNT, "named-graph-uri": EXG + "regions"})
+    reply = call(SPARQL, client=client, params={"query": COUNT, "named-graph-uri": EXG + "regions"})
     assert count(reply) == 0
 
 
-def test_loaded_file_is_in_a_named_graph_of_its_own(server):
+def test_loaded_file_is_in_a_named_graph_of_its_own(client):
     query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    reply = call(sparql(server), params={"query": query, "named-graph-uri": USER_GRAPH})
+    reply = call(SPARQL, client=client, params={"query": query, "named-graph-uri": USER_GRAPH})
     assert count(reply) == 12
 
 
@@ -266,54 +264,59 @@ def test_loaded_file_is_in_a_named_graph_of_its_own(server):
         ("GET", {"query": "ASK {}", "timeout": "soon"}, None, {}, 400, "timeout"),
     ],
 )
-def test_protocol_errors(server, method, params, data, headers, status, says):
-    reply = call(sparql(server), method=method, params=params, data=data, headers=headers)
+def test_protocol_errors(client, method, params, data, headers, status, says):
+    reply = call(SPARQL, client=client, method=method, params=params, data=data, headers=headers)
     assert reply.status == status, reply.text
     assert says.lower() in reply.text.lower()
     assert reply.type == "text/plain"
 
 
-def test_parser_message_reaches_the_client(server):
-    reply = call(sparql(server), params={"query": "SELECT * WHERE { ?s ?p ?o "})
+def test_parser_message_reaches_the_client(client):
+    reply = call(SPARQL, client=client, params={"query": "SELECT * WHERE { ?s ?p ?o "})
     assert reply.status == 400
     # the parser's position and what it expected, in one line (no character classes)
     assert reply.text.startswith("400 Bad Request: syntax error at line 1, column 27: expected ")
     assert '"}"' in reply.text and "[" not in reply.text and reply.text.count("\n") == 1
 
 
-def test_error_is_json_when_json_is_asked_for(server):
-    reply = call(sparql(server), params={"query": "SELEKT"}, headers={"Accept": "application/json"})
+def test_error_is_json_when_json_is_asked_for(client):
+    reply = call(
+        SPARQL, client=client, params={"query": "SELEKT"}, headers={"Accept": "application/json"}
+    )
     assert reply.status == 400
     assert reply.type == "application/json"
     error = reply.json()["error"]
     assert error["status"] == 400 and error["title"] == "Bad Request" and error["message"]
 
 
-def test_read_only_endpoint_refuses_updates(server):
+def test_read_only_endpoint_refuses_updates(client):
     update = f"INSERT DATA {{ GRAPH <{EXG}x> {{ <{EX}a> <{EX}b> <{EX}c> }} }}"
-    reply = call(sparql(server), method="POST", data=form({"update": update}), headers=FORM)
+    reply = call(SPARQL, client=client, method="POST", data=form({"update": update}), headers=FORM)
     assert reply.status == 403
     assert "read-only" in reply.text
-    reply = call(server.url + "/store", params={"default": ""})
+    reply = call("/store", params={"default": ""}, client=client)
     assert reply.status == 404
 
 
 # --- HEAD, CORS, service description ------------------------------------------------------------
-def test_head(server):
-    get = call(sparql(server), params={"query": LABELS})
-    head = call(sparql(server), method="HEAD", params={"query": LABELS})
+def test_head(client):
+    get = call(SPARQL, client=client, params={"query": LABELS})
+    head = call(SPARQL, client=client, method="HEAD", params={"query": LABELS})
     assert head.status == 200 and head.body == b""
     assert head.type == get.type
-    assert call(sparql(server), method="HEAD").status == 200
+    assert call(SPARQL, client=client, method="HEAD").status == 200
 
 
-def test_cors(server):
+def test_cors(client):
     assert (
-        call(sparql(server), params={"query": "ASK {}"}).headers["access-control-allow-origin"]
+        call(SPARQL, client=client, params={"query": "ASK {}"}).headers[
+            "access-control-allow-origin"
+        ]
         == "*"
     )
     preflight = call(
-        sparql(server),
+        SPARQL,
+        client=client,
         method="OPTIONS",
         headers={
             "Origin": "https://yasgui.example",
@@ -331,13 +334,13 @@ def test_cors(server):
     ("accept", "fmt"),
     [(None, "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")],
 )
-def test_service_description(server, accept, fmt):
-    reply = call(sparql(server), headers={"Accept": accept} if accept else {})
+def test_service_description(client, accept, fmt):
+    reply = call(SPARQL, client=client, headers={"Accept": accept} if accept else {})
     assert reply.status == 200
     graph = rdflib.Graph().parse(data=reply.body, format=fmt)
     service = graph.value(predicate=rdflib.RDF.type, object=SD.Service)
     assert service is not None
-    assert str(graph.value(service, SD.endpoint)) == sparql(server)
+    assert str(graph.value(service, SD.endpoint)) == "http://localhost/sparql"
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in graph
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph

@@ -10,13 +10,12 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from web_support import (  # noqa: F401 (chromium_browser: the fixture "browser")
-    CSP_LISTENER,
+from web_support import (  # noqa: F401 (browser_tab, chromium_browser: fixtures "tab", "browser")
     HOSTILE_PAGES,
+    browser_tab,
     chromium_browser,
     csp_violations,
     serve_hostile,
-    watch,
 )
 
 pytestmark = pytest.mark.browser
@@ -29,16 +28,6 @@ def hostile(built_store, tmp_path_factory):
     server = serve_hostile(built_store, tmp_path_factory.mktemp("hostile-browser") / "server.log")
     yield server
     server.stop()
-
-
-@pytest.fixture()
-def tab(browser, hostile):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    watch(page)
-    yield page
-    context.close()
 
 
 def clean(tab, server) -> None:

@@ -182,6 +182,18 @@ def chromium_browser():
         chromium.close()
 
 
+@pytest.fixture(name="tab")
+def browser_tab(browser):
+    """A fresh tab (1280×900, Swedish locale) that records CSP violations (``CSP_LISTENER``),
+    page errors, dialogs and requests (:func:`watch`); import it into a module with ``browser``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    watch(page)
+    yield page
+    context.close()
+
+
 def watch(tab) -> None:
     """Record what a tab reports: page errors, CSP messages on the console, dialogs (an
     ``alert`` from injected script would open one), and every request."""
