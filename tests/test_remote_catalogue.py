@@ -98,14 +98,20 @@ def projecting(text: str, names: list[str]) -> str:
 
 
 def in_order(store, query, values, keys):
-    """The sequence of the ``keys`` of the answer (the ones it does not project projected for
-    this), without rows where one is a blank node."""
+    """The sequence of the ``keys`` of the answer, without rows where one is a blank node. Keys
+    the query computes and does not project are projected for this; then rows holding a blank
+    node anywhere are left out, since a key computed from one is each engine's own (Virtuoso's
+    ``STR`` of a blank node is its internal name)."""
     result = store.query(query.text, substitutions=values)
-    projected = {v.value for v in result.variables}
-    hidden = [k for k in keys if k not in projected]
+    hidden = [k for k in keys if k not in {v.value for v in result.variables}]
     if hidden:
         result = store.query(projecting(query.text, hidden), substitutions=values)
-    keys = [k for k in keys if k in {v.value for v in result.variables}]
-    rows = [tuple(solution[k] for k in keys) for solution in result]
-    return [tuple(map(_plain, row)) for row in rows
-            if not any(isinstance(t, ox.BlankNode) for t in row)]
+    names = [v.value for v in result.variables]
+    keys = [k for k in keys if k in names]
+    sequence = []
+    for solution in result:
+        row = tuple(solution[k] for k in keys)
+        seen = [solution[n] for n in names] if hidden else row
+        if not any(isinstance(t, ox.BlankNode) for t in seen):
+            sequence.append(tuple(map(_plain, row)))
+    return sequence
