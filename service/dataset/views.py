@@ -86,7 +86,7 @@ STRINGS = {
 
 
 def init_app(app: Flask) -> None:
-    store = app.extensions["kg_store"]
+    store = app_state(app).store
     folder = app.config.get("KG_DUMP_DIR") or _default_dump_dir(app.config.get("KG_STORE", ""))
     # KG_DUMP_TOKEN: set by ``serve --processes N`` (read-only) so that its processes share dumps
     app.extensions["kg_dumps"] = DumpCache(store, folder, app.config.get("KG_DUMP_TOKEN"))
@@ -148,7 +148,7 @@ def _description(offers: list[str]) -> Response:
     media = _choose(offers)
     if media is None:
         return _not_acceptable(offers)
-    store = current_app.extensions["kg_store"]
+    store = app_state().store
     try:
         dumps = current_app.extensions["kg_dumps"].current()
         stats = _stats()

@@ -18,7 +18,7 @@ from flask import Response, current_app, request, url_for
 from graph.formats import RDF_FORMATS, media_types, rdf_format
 from graph.namespaces import PREDECLARED, PREFIXES
 from service.sparql.state import choose
-from service.store import get_store
+from service.state import app_state
 
 SD = PREFIXES["sd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -123,7 +123,7 @@ def service_description(fmt: str | None) -> Response:
     config = current_app.config
     triples = description(
         url_for("sparql.endpoint", _external=True),
-        get_store(current_app).named_graphs(),
+        app_state().store.named_graphs(),
         update=bool(config["KG_UPDATE_TOKEN"]),
         federated=bool(config["KG_SERVICE_ALLOWLIST"]),
     )
