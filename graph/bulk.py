@@ -31,12 +31,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.formats import QUAD_FORMATS
+
 #: Byte sequences without which a file of that syntax cannot hold a blank node.
 _BLANK_MARKS = {
     ox.RdfFormat.N_TRIPLES: (b"_:",),
     ox.RdfFormat.TURTLE: (b"_:", b"[", b"("),
 }
-QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
 class BadData(ValueError):

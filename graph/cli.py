@@ -16,6 +16,7 @@ from graph import queries
 from graph.backends import open_store
 from graph.build import build, build_remote, sources_with, validated_load
 from graph.embedded import EmbeddedStore
+from graph.formats import QUAD_FORMATS, named_rdf, named_results
 from graph.namespaces import compact
 from graph.remote.io import auth_from
 from graph.scb import ScbFormatError, import_scb_to_trig
@@ -24,19 +25,10 @@ from graph.validate import BuildError
 
 DEFAULT_STORE = Path("var/store")
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+#: the command's format names (resolved by the one mapping, :mod:`graph.formats`)
+RESULT_FORMATS = {name: named_results(name) for name in ("json", "xml", "csv", "tsv")}
 GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
+    name: named_rdf(name) for name in ("turtle", "ntriples", "jsonld", "xml", "trig", "nquads")
 }
 
 err = Console(stderr=True)
@@ -121,7 +113,7 @@ def cmd_query(args) -> int:
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
         fmt = GRAPH_FORMATS.get(args.format or "turtle")
-        if fmt is None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        if fmt is None or fmt in QUAD_FORMATS:
             raise QueryError(f"--format {args.format} does not apply to CONSTRUCT/DESCRIBE results")
         result.serialize(out, fmt)
     elif args.format in RESULT_FORMATS:

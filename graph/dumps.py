@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.formats import media_type
 from graph.namespaces import PREFIXES
 from graph.store import GraphStore
 
@@ -30,37 +31,41 @@ DUMP_STEM = "kompetensgraf"
 
 @dataclass(frozen=True)
 class DumpFormat:
-    key: str  # the file extension: /data/kompetensgraf.<key>
-    media_type: str
+    rdf_format: ox.RdfFormat
     eu_file_type: str  # code in the EU file-type authority list
     quads: bool  # named graphs kept (TriG, N-Quads, JSON-LD) or the merge of all graphs (Turtle)
     label_sv: str
     label_en: str
 
     @property
-    def filename(self) -> str:
-        return f"{DUMP_STEM}.{self.key}"
+    def key(self) -> str:
+        """The file extension (pyoxigraph's): ``/data/kompetensgraf.<key>``."""
+        return self.rdf_format.file_extension
 
     @property
-    def rdf_format(self) -> ox.RdfFormat:
-        return ox.RdfFormat.from_media_type(self.media_type)
+    def media_type(self) -> str:
+        return media_type(self.rdf_format)
+
+    @property
+    def filename(self) -> str:
+        return f"{DUMP_STEM}.{self.key}"
 
 
 DUMP_FORMATS: dict[str, DumpFormat] = {
     f.key: f
     for f in (
-        DumpFormat("trig", "application/trig", "RDF_TRIG", True,
+        DumpFormat(ox.RdfFormat.TRIG, "RDF_TRIG", True,
                    "Hela grafen i TriG, med namngivna grafer",
                    "The whole graph in TriG, with named graphs"),
-        DumpFormat("nq", "application/n-quads", "RDF_N_QUADS", True,
+        DumpFormat(ox.RdfFormat.N_QUADS, "RDF_N_QUADS", True,
                    "Hela grafen i N-Quads, med namngivna grafer",
                    "The whole graph in N-Quads, with named graphs"),
-        DumpFormat("ttl", "text/turtle", "RDF_TURTLE", False,
+        DumpFormat(ox.RdfFormat.TURTLE, "RDF_TURTLE", False,
                    "Alla tripler i Turtle, som en sammanslagen graf: varje trippel en gång "
                    "(utan källgrafer)",
                    "All triples in Turtle, as one merged graph: every triple once "
                    "(without source graphs)"),
-        DumpFormat("jsonld", "application/ld+json", "JSON_LD", True,
+        DumpFormat(ox.RdfFormat.JSON_LD, "JSON_LD", True,
                    "Hela grafen i JSON-LD, med namngivna grafer",
                    "The whole graph in JSON-LD, with named graphs"),
     )

@@ -32,10 +32,10 @@ def create_app(
     app.json.ensure_ascii = False  # Swedish characters stay readable in JSON
     headers.init_app(app)  # CSP, nosniff, framing and referrer policy on every response
     errors.init_app(app)  # store faults no route answered: one logged 500
-    app.extensions["kg_store"] = store if store is not None else open_app_store(app.config)
-    state.init_app(app)  # service/state.py: one object for settings, store and derived caches
+    # service/state.py: one object for settings, store and derived caches
+    state.init_app(app, store if store is not None else open_app_store(app.config))
 
-    endpoint.init_app(app)  # first: it may swap kg_store for the live (updatable) store
+    endpoint.init_app(app)  # first: it may replace the store with the live (updatable) one
     browse.init_app(app)
     dataset.init_app(app)
     csvw.init_app(app)  # the reference tables under /data/ and their CSVW metadata

@@ -26,6 +26,7 @@ from typing import Any
 from flask import Flask, Response, has_request_context, json, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from graph.formats import RDF_FORMATS
 from graph.store import QueryError, StoreError
 from service.negotiation import parse_accept, quality
 
@@ -87,7 +88,9 @@ PAGES: dict[int, dict[str, tuple[str, str]]] = {
           "en": ("Memory limit reached", "The query needed too much memory and was stopped.")},
 }
 #: address suffixes of data, whose errors stay in the data's (plain or JSON) shape
-DATA_SUFFIXES = (".csv", ".ttl", ".jsonld", ".rdf", ".nt", ".trig", ".nq", ".json", ".xml")
+DATA_SUFFIXES = tuple(
+    f".{suffix}" for suffix in ("csv", "json", "xml", *(f.file_extension for f in RDF_FORMATS))
+)
 
 
 def wants_html() -> bool:

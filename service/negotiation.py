@@ -5,8 +5,9 @@ wildcards, parameters) and picks the best of the server's ``offers`` (media type
 first). The most specific matching range decides an offer's q (RFC 9110 §12.5.1); ties go to the
 earlier offer. ``None`` means nothing acceptable: answer 406.
 
-``FORMAT_ALIASES`` maps the short names of a ``format=`` parameter (or a file extension) to media
-types, for browsers that cannot set ``Accept``. :func:`choose` is the whole rule: explicit format
+The short names of a ``format=`` parameter (or a file extension), for browsers that cannot set
+``Accept``, and the media types clients send for a format besides its own come from
+:mod:`graph.formats`, the one mapping of formats. :func:`choose` is the whole rule: explicit format
 values (``format=``, and on ``/sparql`` also ``output=`` and ``results=``; short names or media
 types, repeated or comma-separated) win over ``Accept``, and of several values the first one that
 can be served is taken; an unknown value is :class:`NotAcceptable`, whose message names the
@@ -20,55 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: Short format names (``?format=…``, file extensions) → media type.
-FORMAT_ALIASES: dict[str, str] = {
-    # SPARQL results
-    "json": "application/sparql-results+json",
-    "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    # RDF graphs and datasets
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n-triples": "application/n-triples",
-    "n3": "text/turtle",  # SPARQLWrapper's N3: Turtle is the part of N3 that is RDF
-    "rdfxml": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "owl": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "nquads": "application/n-quads",
-    "n-quads": "application/n-quads",
-    # pages
-    "html": "text/html",
-}
-
-#: Media types some clients send for a format, mapped to the canonical types they may stand for.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "application/json": ("application/sparql-results+json", "application/ld+json"),
-    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "text/javascript": ("application/sparql-results+json",),  # SPARQLWrapper's JSON Accept
-    "application/javascript": ("application/sparql-results+json",),
-    "application/x-turtle": ("text/turtle",),
-    "application/turtle": ("text/turtle",),
-    "text/n3": ("text/turtle",),
-    "text/rdf+n3": ("text/turtle",),
-    "application/n3": ("text/turtle",),
-    "application/x-json+ld": ("application/ld+json",),
-    "text/plain": ("application/n-triples",),
-    "application/json-ld": ("application/ld+json",),
-    "text/x-nquads": ("application/n-quads",),
-    "application/x-trig": ("application/trig",),
-    "text/tsv": ("text/tab-separated-values",),
-}
+from graph.formats import ALIASES, NAMES, candidates
 
 
 @dataclass(frozen=True)
@@ -163,7 +116,7 @@ def _negotiate(accept: str | None, offers: tuple[str, ...]) -> str | None:
     best, best_key = None, (0.0, 0)
     for offer in offers:
         # A synonym counts only where the client names it (text/* is no vote for text/xml).
-        synonyms = [s for s, canon in SYNONYMS.items() if _bare(offer) in canon]
+        synonyms = [s for s, canon in ALIASES.items() if _bare(offer) in canon]
         named = [r.q for r in ranges for s in synonyms if r.matches(s) >= 2]
         q = max([quality(ranges, offer), *named])
         # Prefer the higher q; among equals a type named as such, then one named through a
@@ -215,12 +168,7 @@ def from_format(names: str | Sequence[str] | None, offers: list[str]) -> str | N
 
 def _named(key: str, offers: list[str]) -> str | None:
     # "xml"/"json" name the results format first, then the RDF format of the same family.
-    wanted = (
-        FORMAT_ALIASES.get(key, key),
-        *SYNONYMS.get(key, ()),
-        *SYNONYMS.get(f"application/{key}", ()),
-    )
-    for media in wanted:
+    for media in candidates(key):
         for offer in offers:
             if _bare(offer) == media:
                 return offer
@@ -229,7 +177,7 @@ def _named(key: str, offers: list[str]) -> str | None:
 
 def accepted_names(offers: list[str]) -> list[str]:
     """The short names a ``format=`` value may use for ``offers`` (besides the media types)."""
-    return sorted(k for k in FORMAT_ALIASES if _named(k, offers))
+    return sorted(k for k in NAMES if _named(k, offers))
 
 
 def _accepted(offers: list[str]) -> str:

@@ -1,7 +1,8 @@
 """The application's state in one ``app.extensions["kg_state"]`` object (:func:`app_state`).
 
-It holds the settings and reaches the current store (``app.extensions["kg_store"]``, which the
-SPARQL endpoint may swap for the live store), and keeps the caches derived from the store:
+It holds the settings and owns the store every part reads (:attr:`AppState.store`): the one the
+factory opened, until the SPARQL endpoint replaces it with the live (updatable) store
+(:meth:`AppState.replace_store`). It keeps the caches derived from the store:
 :meth:`AppState.derived` builds a value once per store version, under a per-name lock."""
 
 from __future__ import annotations
@@ -12,20 +13,30 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from graph.store import GraphStore
+
 
 class AppState:
     """Settings, the store, and the values derived from the store (one per name)."""
 
-    def __init__(self, app: Flask) -> None:
-        self._app = app
+    def __init__(self, app: Flask, store: GraphStore) -> None:
         self.settings = app.config
+        self._store = store
         self._built: dict[str, tuple[Any, Any]] = {}  # name -> (store version, value)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
     @property
-    def store(self) -> Any:
-        return self._app.extensions["kg_store"]
+    def store(self) -> GraphStore:
+        """The store the app serves."""
+        return self._store
+
+    def replace_store(self, store: GraphStore) -> None:
+        """Serve ``store`` from now on (the SPARQL endpoint's live store); every derived value
+        is built again, from it."""
+        with self._guard:
+            self._store = store
+            self._built.clear()
 
     def derived(self, name: str, build: Callable[[Any], Any]) -> Any:
         """The value ``build(store)`` for the store's current version, rebuilt when it changes."""
@@ -44,8 +55,8 @@ class AppState:
         return found[1]
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["kg_state"] = AppState(app)
+def init_app(app: Flask, store: GraphStore) -> None:
+    app.extensions["kg_state"] = AppState(app, store)
 
 
 def app_state(app: Flask | None = None) -> AppState:

@@ -1,13 +1,11 @@
-"""The application's graph store: opened from the settings (a built store, or a SPARQL engine),
-kept in ``app.extensions["kg_store"]``."""
+"""The application's graph store: opened from the settings (a built store, or a SPARQL engine);
+:class:`service.state.AppState` owns it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from flask import Flask
 
 from graph.backends import open_store
 from graph.remote.io import auth_from
@@ -35,6 +33,3 @@ def _remote_store(config: Mapping[str, Any]) -> GraphStore:
         dataset=config["KG_ENDPOINT_DATASET"],
     )
 
-
-def get_store(app: Flask) -> GraphStore:
-    return app.extensions["kg_store"]

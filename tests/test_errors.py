@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from service import create_app
+from service.state import app_state
 from tests.web_support import scan, unsafe_urls
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -99,7 +100,7 @@ def test_a_browser_asking_for_a_missing_catalogue_query_gets_the_page(site):
 def broken():
     """A site whose store has gone away under it: every page that reads it fails."""
     app = create_app({"KG_STORE": "", "KG_LOAD": []})
-    app.extensions["kg_store"].close()
+    app_state(app).store.close()
     yield from serve(app)
 
 

@@ -12,6 +12,8 @@ import rdflib
 from browse_support import GRAPH, ID
 from rdflib.compare import to_isomorphic
 
+from service.state import app_state
+
 FYRBODAL = "/id/fyrbodals-kommunalforbund"
 
 
@@ -269,7 +271,7 @@ def test_every_iri_of_the_project_graph_dereferences_with_sources(built_store):
 
     app = create_app({"KG_STORE": str(built_store), "TESTING": True})
     base = app.config["KG_BASE_IRI"]
-    rows = app.extensions["kg_store"].select(browse_query("local-iris"),
+    rows = app_state(app).store.select(browse_query("local-iris"),
                                              substitutions={"base": ox.Literal(base)})
     paths = sorted({local_path(r["iri"].value, base) for r in rows} - {None})
     assert len(paths) > 300

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from graph.formats import NAMES
 from service.errors import error_response
 from service.negotiation import (
-    FORMAT_ALIASES,
     NotAcceptable,
     accepted_names,
     choose,
@@ -104,7 +104,7 @@ def test_format_override(name, offers, expected):
 
 
 def test_every_alias_is_a_media_type():
-    assert all("/" in media for media in FORMAT_ALIASES.values())
+    assert all("/" in media for media in NAMES.values())
     for short in (
         "json",
         "xml",
@@ -119,7 +119,7 @@ def test_every_alias_is_a_media_type():
         "trig",
         "nquads",
     ):
-        assert short in FORMAT_ALIASES
+        assert short in NAMES
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from graph.embedded import EmbeddedStore
 from graph.namespaces import PREFIXES
 from service import create_app
 from service.browse.quality import shacl
+from service.state import app_state
 
 ID = "https://w3id.org/kompetensgraf/id/"
 SRC = "https://w3id.org/kompetensgraf/source/"
@@ -78,7 +79,7 @@ def test_relations_without_a_period(quality, app):
     section = quality["sections"]["periods"]
     assert section["count"] == len(section["rows"]) > 0
     assert sum(section["by_kind"].values()) == section["count"]
-    store = app.extensions["kg_store"]
+    store = app_state(app).store
     named = [r for r in section["rows"] if r["node"] and r["node"].get("iri")]
     assert named
     for row in named:  # really without a period of their own
@@ -92,7 +93,7 @@ def test_relations_without_a_period(quality, app):
 def test_source_documents_missing_a_citation_field(quality, app):
     section = quality["sections"]["citations"]
     assert section["documents"] >= 69
-    store = app.extensions["kg_store"]
+    store = app_state(app).store
     for row in section["rows"]:
         assert row["missing"] and set(row["missing"]) <= set(section["by_field"])
         doc = ox.NamedNode(row["document"]["iri"])

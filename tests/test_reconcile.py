@@ -15,6 +15,7 @@ from reconcile_support import assert_valid, examples, problems, read
 
 from service import create_app
 from service.headers import CONTENT_SECURITY_POLICY
+from service.state import app_state
 
 KF = "https://w3id.org/kompetensgraf/def#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -52,7 +53,7 @@ def client(app):
 
 def things(app, prop: str, value: str) -> set[str]:
     """The things of ours whose ``prop`` is the plain or Swedish literal ``value`` (SPARQL)."""
-    rows = app.extensions["kg_store"].select("SELECT DISTINCT ?s ?p ?v WHERE { ?s ?p ?v }",
+    rows = app_state(app).store.select("SELECT DISTINCT ?s ?p ?v WHERE { ?s ?p ?v }",
                                              substitutions={"p": ox.NamedNode(prop)})
     return {r["s"].value for r in rows if r["v"].value == value and r["s"].value.startswith(ID)}
 
@@ -64,7 +65,7 @@ def the(app, prop: str, value: str) -> str:
 
 
 def objects(app, subject: str, prop: str) -> list[str]:
-    rows = app.extensions["kg_store"].select(
+    rows = app_state(app).store.select(
         "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }",
         substitutions={"s": ox.NamedNode(subject), "p": ox.NamedNode(prop)})
     return sorted(r["o"].value for r in rows)
@@ -157,7 +158,7 @@ def test_a_wikidata_item_is_a_certain_match(app, client):
 
 def test_no_name_is_certain_when_two_things_bear_it(app, client):
     """Namesakes in the graph (labels shared by two things of ours) never give match: true."""
-    rows = app.extensions["kg_store"].select(
+    rows = app_state(app).store.select(
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT DISTINCT ?a ?b ?name WHERE { ?a skos:altLabel|skos:prefLabel ?name . "
         "?b skos:altLabel|skos:prefLabel ?name . FILTER(?a != ?b) }")
@@ -233,7 +234,7 @@ def test_extension_gives_codes_and_relations_from_the_graph(app, client):
     assert [v["id"] for v in row["county"]] == [slug(c) for c in county]
     assert [v["id"] for v in row["region"]] == [slug(vgr)]
     assert objects(app, vgr, KF + "regionalAuthorityOf") == county
-    forbund = app.extensions["kg_store"].select(
+    forbund = app_state(app).store.select(
         "PREFIX org: <http://www.w3.org/ns/org#> SELECT ?k ?type ?f ?role WHERE "
         "{ ?m org:member ?k ; org:organization ?f ; org:role ?role . ?f a ?type }",
         substitutions={"k": ox.NamedNode(boras), "type": ox.NamedNode(KF + "MunicipalFederation")})
@@ -255,14 +256,14 @@ def test_extension_gives_codes_and_relations_from_the_graph(app, client):
 
 def test_as_of_keeps_only_what_was_valid_then(app, client):
     """The declaration of intent runs from its start date on: not yet in 2015, in 2024."""
-    declaration = app.extensions["kg_store"].select(
+    declaration = app_state(app).store.select(
         "PREFIX dct: <http://purl.org/dc/terms/> PREFIX dcat: <http://www.w3.org/ns/dcat#> "
         "SELECT ?type ?d ?start WHERE { ?d a ?type ; dct:temporal/dcat:startDate ?start }",
         substitutions={"type": ox.NamedNode(KF + "DeclarationOfIntent")})
     assert declaration
     agreement, start = declaration[0]["d"].value, declaration[0]["start"].value
     assert "2015" < start[:4] <= "2024"
-    party = app.extensions["kg_store"].select(
+    party = app_state(app).store.select(
         "PREFIX kf: <https://w3id.org/kompetensgraf/def#> SELECT DISTINCT ?d ?who WHERE "
         "{ ?d kf:participation/kf:participant ?who . ?who a kf:MunicipalFederation }",
         substitutions={"d": ox.NamedNode(agreement)})[0]["who"].value

@@ -11,6 +11,8 @@ import pytest
 from browse_support import GRAPH, ID
 from web_support import fetch, json_of, scan
 
+from service.state import app_state
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = """
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -44,7 +46,7 @@ def bars_with(data: dict, other: str, key: str = "dated") -> list[dict]:
 
 def test_memberships_and_grants_carry_their_own_dates(app, client):
     data = timeline(client, "fyrbodals-kommunalforbund")
-    rows = select(app.extensions["kg_store"], """
+    rows = select(app_state(app).store, """
         SELECT ?other ?start ?end WHERE {
           { ?n org:organization kfid:fyrbodals-kommunalforbund ; org:member ?other ;
                org:memberDuring ?p }
@@ -71,10 +73,10 @@ def test_memberships_and_grants_carry_their_own_dates(app, client):
 
 def test_participations_take_the_agreements_period_and_name_it(app, client):
     data = timeline(client, "test-avsiktsforklaring")
-    period = select(app.extensions["kg_store"], """
+    period = select(app_state(app).store, """
         SELECT ?start ?end WHERE { kfid:test-avsiktsforklaring dct:temporal ?p .
                                    ?p dcat:startDate ?start ; dcat:endDate ?end }""")[0]
-    parties = select(app.extensions["kg_store"], """
+    parties = select(app_state(app).store, """
         SELECT ?party WHERE {
           kfid:test-avsiktsforklaring kf:participation/kf:participant ?party }""")
     assert len(parties) == 2

@@ -46,6 +46,7 @@ from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.terms import iri_of, local_path, sort_key
 from service.errors import HttpError
 from service.negotiation import negotiate
+from service.state import app_state
 
 bp = Blueprint("cite", __name__)
 
@@ -90,7 +91,7 @@ def release() -> dict[str, str]:
         pkg = package_version("kompetensgraf")
     except PackageNotFoundError:  # running from a source tree that is not installed
         pkg = "0"
-    store = current_app.extensions["kg_store"]
+    store = app_state().store
     info = getattr(store, "info", None) or {}
     return {"version": pkg, "build": build_of(current_app),
             "built": str(info.get("built_at") or "")[:10]}
@@ -215,7 +216,7 @@ def entity(store, cat: Catalog, iri: str, lang: str) -> tuple[Citation, list[Cit
 def citations_for(iri: str | None, lang: str) -> list[Citation] | None:
     """What citing ``iri`` downloads (``None``: not a thing to cite): the dataset when ``iri``
     is ``None``; a source document; an entity followed by its source documents."""
-    store, cat = current_app.extensions["kg_store"], get_catalog()
+    store, cat = app_state().store, get_catalog()
     if iri is None:
         return [dataset(lang)]
     if KF + "SourceDocument" in cat.types.get(iri, []):

@@ -7,13 +7,15 @@ from datetime import date
 
 from flask import Response, current_app, jsonify, render_template, request
 
+from graph.store import GraphStore
 from service.browse.i18n import build_of, current_lang, license_info
 from service.browse.rdf import SUFFIXES
 from service.errors import HttpError
+from service.state import app_state
 
 
-def store():
-    return current_app.extensions["kg_store"]
+def store() -> GraphStore:
+    return app_state().store
 
 
 def page_int(name: str, default: int = 1) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, request, url_for
 
+from service.state import app_state
+
 LANGS = ("sv", "en")
 COOKIE = "kg_lang"
 
@@ -133,7 +135,7 @@ def license_info(url: str) -> dict[str, str]:
 
 def build_of(app: Flask) -> str:
     """The build the served data comes from (shown in footers and JSON twins)."""
-    store = app.extensions.get("kg_store")
+    store = app_state(app).store
     info = getattr(store, "info", None) or {}
     return str(info.get("build_id") or getattr(store, "version", ""))
 

@@ -204,7 +204,7 @@ def page():
     data = {
         "page": "quality",
         "lang": lang,
-        "store_version": current_app.extensions["kg_store"].version,
+        "store_version": app_state().store.version,
         "counts": {s["id"]: s["count"] for s in sections},
         "sections": {s["id"]: s for s in sections},
         "queries": sorted(f"queries/{FOLDER}/{p.name}"

@@ -10,29 +10,18 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.formats import DOCUMENT_FORMATS, HTML, JSON, QUAD_FORMATS, media_type, rdf_format
 from graph.namespaces import PREFIXES
 from graph.store import GraphStore
 from service.browse.catalog import Catalog, browse_query
 
-MEDIA_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
-QUAD_MEDIA = {"application/trig", "application/n-quads"}
+#: the RDF formats of a description, in the order the pages offer them (after the page itself)
+FORMATS = DOCUMENT_FORMATS + QUAD_FORMATS
 #: File suffix → media type of the explicit variants (``/id/x.ttl``…); ``json`` is the page data.
 SUFFIXES: dict[str, str] = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "nt": "application/n-triples",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "json": "application/json",
-    "html": "text/html",
+    **{f.file_extension: media_type(f) for f in FORMATS},
+    "json": JSON,
+    "html": HTML,
 }
 LINKED_NODES = {PREFIXES["cv"] + "Participation", PREFIXES["org"] + "Membership",
                 PREFIXES["org"] + "Post", PREFIXES["kf"] + "Grant"}
@@ -79,8 +68,8 @@ def description(store: GraphStore, cat: Catalog, iri: str) -> list[ox.Quad]:
 
 def serialize(quads: list[ox.Quad], media: str) -> bytes:
     """``quads`` in ``media``: triple formats get each statement once, quad formats keep graphs."""
-    fmt = MEDIA_FORMATS[media]
-    if media in QUAD_MEDIA:
+    fmt = rdf_format(media)
+    if fmt in QUAD_FORMATS:
         return ox.serialize(list(dict.fromkeys(quads)), format=fmt, prefixes=PREFIXES)
     triples = list(dict.fromkeys(q.triple for q in quads))
     return ox.serialize(triples, format=fmt, prefixes=PREFIXES)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
+from graph.formats import DOCUMENT_FORMATS, HTML, media_types
 from graph.namespaces import ONTOLOGY_GRAPH, VOCAB_GRAPH
 from service.browse import data, network, ontodoc, overview
 from service.browse.catalog import browse_query, get_catalog
 from service.browse.common import page_int, render, split_suffix, store, twin
 from service.browse.i18n import current_lang
-from service.browse.rdf import SUFFIXES, description, serialize
+from service.browse.rdf import FORMATS, SUFFIXES, description, serialize
 from service.browse.search import not_found
 from service.browse.terms import iri_of, named
 from service.catalogue.views import catalogue
@@ -24,15 +25,7 @@ from service.negotiation import negotiate
 
 bp = Blueprint("browse", __name__)
 
-OFFERS = [
-    "text/html",
-    "text/turtle",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/n-triples",
-    "application/trig",
-    "application/n-quads",
-]
+OFFERS = [HTML, *media_types(FORMATS)]
 ONTOLOGY_GRAPHS = (ONTOLOGY_GRAPH, VOCAB_GRAPH)
 
 
@@ -89,7 +82,7 @@ def class_list(curie: str):
 @bp.get("/def.<suffix>")
 def ontology(suffix: str | None = None):
     """The ontology: documentation (pyLODE) for people, the ontology graph for programs."""
-    offers = OFFERS[:-2]  # no quads: the ontology is one graph
+    offers = [HTML, *media_types(DOCUMENT_FORMATS)]  # no quads: the ontology is one graph
     if suffix == "css":  # the documentation's stylesheet (no inline styles: see headers.py)
         css = ontodoc.stylesheet(current_app._get_current_object(), get_catalog())
         return Response(css, content_type="text/css; charset=utf-8")

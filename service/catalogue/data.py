@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph import queries
+from graph.formats import media_type
 from graph.namespaces import PREFIXES, compact
 from graph.store import GraphStore, QueryError
 from service.browse.terms import href, sort_key
@@ -41,8 +42,8 @@ class Refused(QueryError):
 
 #: how a catalogue answer travels from the query engine: solutions and booleans as SPARQL TSV
 #: (every term written in full, read back by pyoxigraph), triples as N-Triples
-RESULT_TYPE = "text/tab-separated-values"
-GRAPH_TYPE = "application/n-triples"
+RESULT_FORMAT = ox.QueryResultsFormat.TSV
+GRAPH_FORMAT = ox.RdfFormat.N_TRIPLES
 
 
 def job(qf: queries.QueryFile, bindings: dict, max_rows: int) -> Job:
@@ -50,8 +51,8 @@ def job(qf: queries.QueryFile, bindings: dict, max_rows: int) -> Job:
     or triples."""
     return Job(
         qf.text,
-        result_type=RESULT_TYPE,
-        graph_type=GRAPH_TYPE,
+        result_type=media_type(RESULT_FORMAT),
+        graph_type=media_type(GRAPH_FORMAT),
         max_rows=max_rows,
         substitutions=term_texts(bindings),
     )
@@ -59,12 +60,12 @@ def job(qf: queries.QueryFile, bindings: dict, max_rows: int) -> Job:
 
 def read(answer: EngineAnswer) -> Answer:
     """The catalogue's :class:`Answer` (pyoxigraph terms) of the engine's serialised answer."""
-    if answer.media_type == GRAPH_TYPE:
-        triples = [q.triple for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
+    if answer.media_type == media_type(GRAPH_FORMAT):
+        triples = [q.triple for q in ox.parse(answer.body, format=GRAPH_FORMAT)]
         rows = [[t.subject, t.predicate, t.object] for t in triples]
         columns = ["subject", "predicate", "object"]
         return Answer("CONSTRUCT", columns, rows, answer.truncated, triples)
-    result = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.TSV)
+    result = ox.parse_query_results(answer.body, format=RESULT_FORMAT)
     if isinstance(result, ox.QueryBoolean):
         boolean = ox.NamedNode(PREFIXES["xsd"] + "boolean")
         value = ox.Literal("true" if bool(result) else "false", datatype=boolean)

@@ -47,7 +47,7 @@ from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.sparql.gate import Refused as GateRefused
 from service.sparql.gate import check_federation
-from service.store import get_store
+from service.state import app_state
 
 bp = Blueprint("catalogue", __name__)
 FOLDER = "catalogue"
@@ -189,7 +189,7 @@ def _page_data(qf, raw: dict, bindings: dict, answer: Answer | None, lang: str) 
         entry["value"] = raw.get(p.name) or p.default
         entry["term"] = str(bindings[p.name]) if p.name in bindings else None
         if p.cls:
-            entry["options"] = options(get_store(current_app), p.cls, lang)
+            entry["options"] = options(app_state().store, p.cls, lang)
         params.append(entry)
     given = {k: v for k, v in raw.items() if v}
     suffix = ("?" + urlencode(given)) if given else ""

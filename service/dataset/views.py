@@ -13,9 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import NoReturn
 
+import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file
 
 from graph.dumps import DUMP_FORMATS, DumpCache, Dumps
+from graph.formats import DOCUMENT_FORMATS, HTML, JSON, media_type, media_types
 from graph.namespaces import PREFIXES, compact
 from graph.store import StoreError
 from graph.void import VCARD, counts, describe
@@ -27,14 +29,9 @@ from service.state import app_state
 
 bp = Blueprint("dataset", __name__)
 
-#: RDF serialisations of the description (rdflib format names), in the server's order.
-RDF_OFFERS = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-}
-HTML = "text/html"
+#: RDF serialisations of the description, in the server's order (rdflib knows them by media type)
+RDF_OFFERS = media_types(DOCUMENT_FORMATS)
+JSON_LD = media_type(ox.RdfFormat.JSON_LD)
 
 STRINGS = {
     "title": {"sv": "Datamängden och nedladdningar", "en": "The dataset and downloads"},
@@ -90,7 +87,7 @@ STRINGS = {
 
 
 def init_app(app: Flask) -> None:
-    store = app.extensions["kg_store"]
+    store = app_state(app).store
     folder = app.config.get("KG_DUMP_DIR") or _default_dump_dir(app.config.get("KG_STORE", ""))
     # KG_DUMP_TOKEN: set by ``serve --processes N`` (read-only) so that its processes share dumps
     app.extensions["kg_dumps"] = DumpCache(store, folder, app.config.get("KG_DUMP_TOKEN"))
@@ -127,8 +124,8 @@ def _choose(offers: list[str]) -> str | None:
     fmt = request.args.get("format")
     if fmt:
         chosen = from_format(fmt, offers)
-        if chosen is None and fmt.lower() == "json" and "application/json" in offers:
-            return "application/json"
+        if chosen is None and fmt.lower() == "json" and JSON in offers:
+            return JSON
         return chosen
     return negotiate(request.headers.get("Accept"), offers)
 
@@ -152,7 +149,7 @@ def _description(offers: list[str]) -> Response:
     media = _choose(offers)
     if media is None:
         return _not_acceptable(offers)
-    store = current_app.extensions["kg_store"]
+    store = app_state().store
     try:
         dumps = current_app.extensions["kg_dumps"].current()
         stats = _stats()
@@ -163,9 +160,9 @@ def _description(offers: list[str]) -> Response:
         return server_error("the store could not be read", exc)
     except OSError as exc:
         return server_error("the dumps could not be written", exc)
-    context = {**PREFIXES, "vcard": str(VCARD)} if media == "application/ld+json" else None
+    context = {**PREFIXES, "vcard": str(VCARD)} if media == JSON_LD else None
     extra = {"context": context, "auto_compact": True} if context else {}
-    body = graph.serialize(format=RDF_OFFERS[media], encoding="utf-8", **extra)
+    body = graph.serialize(format=media, encoding="utf-8", **extra)
     response = Response(body, content_type=f"{media}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     response.add_etag()  # from the body: it depends on the host name as well as the version
@@ -219,7 +216,7 @@ def _html_page(stats: dict, dumps: Dumps) -> Response:
 
 @bp.get("/data/")
 def data_list() -> Response:
-    offers = [HTML, "application/json"]
+    offers = [HTML, JSON]
     media = _choose(offers)
     if media is None:
         return _not_acceptable(offers)
@@ -235,7 +232,7 @@ def data_list() -> Response:
         "dumps": _downloads(dumps),
         "tables": table_list(_base_url(), _lang()),
     }
-    if media == "application/json":
+    if media == JSON:
         response = current_app.json.response(data)
     else:
         page = render_template("dataset/data.html", s=_s, data=data, json_url="/data/?format=json")

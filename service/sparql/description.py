@@ -15,10 +15,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 
+from graph.formats import RDF_FORMATS, media_types, rdf_format
 from graph.namespaces import PREDECLARED, PREFIXES
-from service.sparql.results import GRAPH_TYPES
 from service.sparql.state import choose
-from service.store import get_store
+from service.state import app_state
 
 SD = PREFIXES["sd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -116,26 +116,26 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
 
 
 def service_description(fmt: str | None) -> Response:
-    offers = list(GRAPH_TYPES)
+    offers = media_types(RDF_FORMATS)
     chosen = choose(offers, fmt)
     if isinstance(chosen, Response):
         return chosen
     config = current_app.config
     triples = description(
         url_for("sparql.endpoint", _external=True),
-        get_store(current_app).named_graphs(),
+        app_state().store.named_graphs(),
         update=bool(config["KG_UPDATE_TOKEN"]),
         federated=bool(config["KG_SERVICE_ALLOWLIST"]),
     )
-    rdf_format = GRAPH_TYPES[chosen]
+    fmt = rdf_format(chosen)
     data: list = triples
-    if rdf_format.supports_datasets:
+    if fmt.supports_datasets:
         data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = {k: PREFIXES[k] for k in ("sd", "dct", "kfg", "sh", "xsd")}
     body = ox.serialize(
         data,
-        format=rdf_format,
-        prefixes=prefixes if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None,
+        format=fmt,
+        prefixes=prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None,
     )
     response = Response(b"" if request.method == "HEAD" else body, content_type=chosen)
     response.headers["Vary"] = "Accept"

@@ -130,7 +130,7 @@ def answer_key(sparql: Sparql, job: Job) -> tuple:
 
 def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
     """The job with its negotiated format (only the query's own form is negotiated), or 406."""
-    result_type, graph_type = RESULT_TYPES[0], next(iter(GRAPH_TYPES))
+    result_type, graph_type = RESULT_TYPES[0], GRAPH_TYPES[0]
     if form in OFFERS:
         chosen = choose(OFFERS[form], req.format, f" for a {form.upper()} query")
         if isinstance(chosen, Response):

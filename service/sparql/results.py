@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from graph.formats import RDF_FORMATS, RESULTS_FORMATS, content_type, media_types, rdf_format
 from graph.namespaces import PREDECLARED, PREFIXES
 from graph.sparql_text import explain
 from graph.store import GraphStore, QueryError, StoreError, Term
@@ -33,25 +34,13 @@ from graph.store import GraphStore, QueryError, StoreError, Term
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: Media types offered for SELECT and ASK answers, in our order of preference.
-RESULT_TYPES = [
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-]
-#: Media types offered for CONSTRUCT and DESCRIBE answers.
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
+#: Media types offered for SELECT and ASK answers, and for CONSTRUCT and DESCRIBE answers, in our
+#: order of preference (the first: the default)
+RESULT_TYPES = media_types(RESULTS_FORMATS)
+GRAPH_TYPES = media_types(RDF_FORMATS)
 #: What each query form can be answered in, in our order of preference (the first: the default).
-SELECT_OFFERS = RESULT_TYPES + list(GRAPH_TYPES)
-GRAPH_OFFERS = [*GRAPH_TYPES, "text/csv", "text/tab-separated-values"]
+SELECT_OFFERS = RESULT_TYPES + GRAPH_TYPES
+GRAPH_OFFERS = GRAPH_TYPES + media_types(RESULTS_FORMATS[2:])  # CSV, TSV: a table of triples
 OFFERS = {
     "select": SELECT_OFFERS,
     "ask": SELECT_OFFERS,
@@ -65,14 +54,6 @@ TRIPLE_COLUMNS = ("subject", "predicate", "object")
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")
 XSD_INTEGER = ox.NamedNode(XSD + "integer")
-CHARSET = {
-    "text/csv",
-    "text/tab-separated-values",
-    "text/turtle",
-    "application/n-triples",
-    "application/trig",
-    "application/n-quads",
-}
 
 
 @dataclass
@@ -84,7 +65,7 @@ class Job:
     named_graphs: list[str] | None = None
     #: the media type chosen for each query form (negotiated by the endpoint)
     result_type: str = RESULT_TYPES[0]
-    graph_type: str = "text/turtle"
+    graph_type: str = GRAPH_TYPES[0]
     max_rows: int = 10_000
     #: values for variables of the query (pyoxigraph ``substitutions``), each term written in
     #: N-Triples syntax (:func:`term_texts`), so that a job stays plain strings
@@ -103,9 +84,7 @@ class Answer:
 
     @property
     def content_type(self) -> str:
-        return (
-            f"{self.media_type}; charset=utf-8" if self.media_type in CHARSET else self.media_type
-        )
+        return content_type(self.media_type)
 
 
 def term_texts(terms: Mapping[str, Term]) -> dict[str, str]:
@@ -407,7 +386,7 @@ def _triples(triples: ox.QueryTriples, media_type: str, max_rows: int) -> Answer
 
 def _rdf(triples: list, media_type: str) -> bytes:
     """``triples`` in the RDF format ``media_type`` (a dataset format: in the default graph)."""
-    fmt = GRAPH_TYPES.get(media_type, ox.RdfFormat.TURTLE)
+    fmt = rdf_format(media_type) or ox.RdfFormat.TURTLE
     if fmt.supports_datasets:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = used_prefixes(triples) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None

@@ -32,7 +32,7 @@ from service.sparql.live import Dataset, prepare
 from service.sparql.process import parse_size
 from service.sparql.results import Answer, Job
 from service.sparql.shared_cache import SharedCache, answer_cache
-from service.store import get_store
+from service.state import app_state
 
 RETRY_AFTER = "2"
 
@@ -74,14 +74,14 @@ def start(app: Flask) -> None:
     loads = app.config.get("KG_LOAD") or []
     loads = [loads] if isinstance(loads, str) else loads
     dataset = prepare(
-        get_store(app),
+        app_state(app).store,
         writable=bool(app.config["KG_UPDATE_TOKEN"]),
         loads=[Path(p) for p in loads],
         data_dir=app.config["KG_DATA_DIR"],
         isolate=isolate,
         memory=memory,
     )
-    app.extensions["kg_store"] = dataset.store  # the live snapshot when this server writes
+    app_state(app).replace_store(dataset.store)  # the live snapshot when this server writes
     if dataset.read_dir is not None:
         engine: QueryEngine = ProcessEngine(
             dataset.read_dir, workers, on_unused=dataset.unused, isolate=isolate, memory=memory

@@ -18,6 +18,7 @@ import hmac
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 
+from graph.formats import TRIPLE_FORMATS, media_types, rdf_format
 from graph.sparql_text import with_using
 from graph.store import QueryError, StoreError
 from graph.validate import dtd_refusal
@@ -29,12 +30,8 @@ from service.sparql.state import choose, limit_error, preflight, query_timeout, 
 
 bp = Blueprint("sparql_store", __name__)
 
-TRIPLE_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+#: what a graph is read and written in: the one-graph formats, and N-Triples as ``text/plain``
+TRIPLE_TYPES = media_types(TRIPLE_FORMATS)
 STORE_METHODS = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
 
 
@@ -123,11 +120,11 @@ def graph_store() -> Response:
     if request.method in ("GET", "HEAD"):
         if not exists:
             return error_response(404, f"no graph {graph}")
-        chosen = choose(list(TRIPLE_TYPES), request.args.get("format"))
+        chosen = choose(TRIPLE_TYPES, request.args.get("format"))
         if isinstance(chosen, Response):
             return chosen
         try:
-            body = store.dump(TRIPLE_TYPES[chosen], graph or "default")
+            body = store.dump(rdf_format(chosen, TRIPLE_FORMATS), graph or "default")
         except StoreError as exc:
             return server_error("the store failed while reading the graph", exc)
         return Response(body, content_type=chosen)
@@ -135,7 +132,7 @@ def graph_store() -> Response:
         if not exists:
             return error_response(404, f"no graph {graph}")
         return _write("clear", graph)
-    fmt = TRIPLE_TYPES.get(request.mimetype) or (
+    fmt = rdf_format(request.mimetype, TRIPLE_FORMATS) or (
         ox.RdfFormat.N_TRIPLES if request.mimetype == "text/plain" else None
     )
     if fmt is None:

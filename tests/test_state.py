@@ -1,0 +1,40 @@
+"""The app state owns the store: the one every part reads, replaced once by the endpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.backends import open_store
+from service import create_app
+from service.sparql.state import state as sparql_state
+from service.state import app_state
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app({"KG_STORE": "", "KG_LOAD": [], "KG_UPDATE_TOKEN": "secret"})
+
+
+def test_the_app_serves_the_store_the_endpoint_writes(app):
+    assert app_state(app).store is sparql_state(app).dataset.store
+    assert "kg_store" not in app.extensions
+
+
+def test_replacing_the_store_builds_the_derived_values_again_from_it(app):
+    built = []
+
+    def build(store):
+        built.append(store)
+        return len(built)
+
+    state = app_state(app)
+    assert state.derived("test-count", build) == state.derived("test-count", build) == 1
+    before = state.store
+    other = open_store(None)
+    try:
+        state.replace_store(other)
+        assert state.store is other
+        assert state.derived("test-count", build) == 2 and built[-1] is other
+    finally:
+        state.replace_store(before)
+        other.close()
