@@ -184,6 +184,16 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting(
+        "KG_SHORT_WORKERS",
+        1,
+        'Query worker processes **per serving process** kept for short queries, besides '
+        '`KG_WORKERS`: a query whose shape (its text with the IRIs, names, strings and numbers '
+        'left out) ran in under 20 ms of CPU the last times may take any free worker, these '
+        'first; every other query only the `KG_WORKERS` ones. So a single-entity lookup does '
+        'not wait while long queries hold every general worker. `0`: none. Each may hold '
+        '`KG_QUERY_MEMORY` too (worst case in *Guards and settings*).',
+    ),
+    Setting(
         "KG_MAX_CONCURRENT",
         0,
         'Queries running or waiting for a worker, **per serving process** (total = N × '
@@ -191,7 +201,7 @@ SETTINGS: tuple[Setting, ...] = (
         'that waits longer than its timeout for a worker is also `503`.',
         option="--max-concurrent",
         means=(
-            '= 4 × workers'
+            '= 4 × (`KG_WORKERS` + `KG_SHORT_WORKERS`)'
         ),
     ),
     Setting(
@@ -337,6 +347,11 @@ def default_workers(processes: int = 1) -> int:
     if processes > 1:
         return max(1, 2 * cores // processes)
     return max(2, 2 * cores)
+
+
+def default_concurrent(workers: int, short: int) -> int:
+    """``KG_MAX_CONCURRENT`` when it is 0: four queries per query worker of a serving process."""
+    return 4 * (workers + short)
 
 
 def markdown_table() -> str:
