@@ -177,7 +177,8 @@ SETTINGS: tuple[Setting, ...] = (
         "KG_WORKERS",
         0,
         'Query worker processes **per serving process** (each opens the store read-only '
-        'once); total = N × `KG_WORKERS`, about 2 × cores by default.',
+        'once); total = N × (`KG_WORKERS` + `KG_SHORT_WORKERS`), about 2 × cores + N by '
+        'default.',
         option="--workers",
         means=(
             '= 2 per CPU core, at least 2; with N processes: `max(1, 2 × cores // N)` per process'
