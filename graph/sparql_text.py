@@ -96,10 +96,11 @@ class Scan:
     form: str | None = None
     #: uses NOW(), RAND(), UUID(), STRUUID() or BNODE(): a new answer on every run
     volatile: bool = False
-    #: the query with its terms left out: its tokens, with every IRI, prefixed name, string and
-    #: number as ``_`` (comments dropped), so that the same query with other values bound has
-    #: the same shape (the query engine learns from a shape's past runs what it costs)
-    shape: str = ""
+    #: the query with its terms left out, as a hash: its tokens, with every IRI, prefixed name,
+    #: string and number as ``_`` (comments dropped), so that the same query with other values
+    #: bound has the same shape (the query engine learns from a shape's past runs what it costs;
+    #: a hash, so that remembering many shapes of long queries takes little memory)
+    shape: int = 0
 
 
 #: what continues a number among the ``other`` tokens (digits, a decimal point, an exponent)
@@ -123,7 +124,7 @@ def scan(text: str) -> Scan:
         number = False
         term = kind in ("string", "iri") or (kind == "word" and ":" in value)
         shape.append("_" if term else value)
-    result = Scan(shape=" ".join(shape))
+    result = Scan(shape=hash(" ".join(shape)))
     for i, (kind, value) in enumerate(code):
         if kind != "word":
             continue

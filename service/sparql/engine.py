@@ -112,17 +112,19 @@ class Costs:
     """
 
     def __init__(self, limit: int = SHAPES):
-        self._cost: dict[tuple, float] = {}
+        self._cost: dict[int, float] = {}
         self._limit = limit
 
     @staticmethod
-    def key(job: Job) -> tuple:
-        return (scan(job.query).shape, job.default_graph, job.named_graphs)
+    def key(job: Job) -> int:
+        """The job's shape and dataset, as a hash (a few bytes each to remember)."""
+        graphs = [None if g is None else tuple(g) for g in (job.default_graph, job.named_graphs)]
+        return hash((scan(job.query).shape, *graphs))
 
-    def short(self, key: tuple) -> bool:
+    def short(self, key: int) -> bool:
         return self._cost.get(key, SHORT_CPU) < SHORT_CPU
 
-    def record(self, key: tuple, seconds: float) -> None:
+    def record(self, key: int, seconds: float) -> None:
         cost = self._cost
         cost[key] = max(seconds, cost.get(key, 0.0) / 2)
         if len(cost) > self._limit:
