@@ -189,9 +189,10 @@ SETTINGS: tuple[Setting, ...] = (
         1,
         'Query worker processes **per serving process** kept for short queries, besides '
         '`KG_WORKERS`: a query whose shape (its text with the IRIs, names, strings and numbers '
-        'left out) ran in under 20 ms of CPU the last times may take any free worker, these '
-        'first; every other query only the `KG_WORKERS` ones. So a single-entity lookup does '
-        'not wait while long queries hold every general worker. `0`: none. Each may hold '
+        'left out) ran in under 20 ms of CPU the last times may take any free worker, '
+        'these when the others are busy; every other query only the `KG_WORKERS` ones. So a '
+        'single-entity lookup does not wait while long queries hold every general worker. '
+        '`0`: none. Each may hold '
         '`KG_QUERY_MEMORY` too (worst case in *Guards and settings*).',
     ),
     Setting(

@@ -8,8 +8,8 @@
   the parent kills its worker (SIGKILL) and starts a replacement, so no CPU or memory stays taken.
   Besides its ``KG_WORKERS`` workers the pool keeps ``KG_SHORT_WORKERS`` for **short queries**
   only: a query whose shape (:attr:`~graph.sparql_text.Scan.shape`: the text with its terms
-  left out) ran in little CPU the last times (:class:`Costs`) may take any free worker, the
-  short ones first; any other query only the ``KG_WORKERS``. So a single-entity lookup never
+  left out) ran in little CPU the last times (:class:`Costs`) may take any free worker, a
+  general one first; any other query only the ``KG_WORKERS``. So a single-entity lookup never
   waits behind long queries that hold every other worker, as it would in one queue.
   With an empty ``KG_SERVICE_ALLOWLIST`` the workers have no network at all; should a worker fail
   to leave the network, every query that mentions SERVICE is refused instead (:func:`reaches_out`).
@@ -135,35 +135,49 @@ class Costs:
 
 
 class Idle:
-    """The idle workers, the general ones and those kept for short queries (FIFO each)."""
+    """The idle workers, the general ones and those kept for short queries (FIFO each).
+
+    Waiters are woken a few at a time, never all: a short worker that comes back wakes one
+    waiting short query; a general one wakes one waiting query of each kind (whichever gets the
+    lock first takes it, the other waits on).
+    """
 
     def __init__(self):
-        self._ready = threading.Condition(threading.Lock())
+        lock = threading.Lock()
+        self._for_any = threading.Condition(lock)  # short queries wait here: any worker will do
+        self._for_general = threading.Condition(lock)  # other queries: a general worker only
         self._general: deque[Child] = deque()
         self._short: deque[Child] = deque()
 
     def put(self, worker: Child) -> None:
-        with self._ready:
-            (self._short if worker.short else self._general).append(worker)
-            self._ready.notify_all()
+        with self._for_any:
+            if worker.short:
+                self._short.append(worker)
+                self._for_any.notify()
+            else:
+                self._general.append(worker)
+                self._for_general.notify()
+                self._for_any.notify()
 
     def get(self, wait: float, short: bool) -> Child | None:
-        """A free worker within ``wait`` seconds (``None``): for a short query any, the short
-        ones first; for another query a general one."""
+        """A free worker within ``wait`` seconds (``None``): for a short query any, a general
+        one first (so that with no long queries about the short workers stay idle, and the
+        queries keep the general workers' caches warm); for another query a general one."""
         deadline = time.monotonic() + wait
-        with self._ready:
+        ready = self._for_any if short else self._for_general
+        with ready:
             while True:
-                if short and self._short:
-                    return self._short.popleft()
                 if self._general:
                     return self._general.popleft()
+                if short and self._short:
+                    return self._short.popleft()
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return None
-                self._ready.wait(remaining)
+                ready.wait(remaining)
 
     def drain(self) -> list[Child]:
-        with self._ready:
+        with self._for_any:
             workers = [*self._general, *self._short]
             self._general.clear()
             self._short.clear()
