@@ -96,12 +96,35 @@ class Scan:
     form: str | None = None
     #: uses NOW(), RAND(), UUID(), STRUUID() or BNODE(): a new answer on every run
     volatile: bool = False
+    #: the query with its terms left out, as a hash: its tokens, with every IRI, prefixed name,
+    #: string and number as ``_`` (comments dropped), so that the same query with other values
+    #: bound has the same shape (the query engine learns from a shape's past runs what it costs;
+    #: a hash, so that remembering many shapes of long queries takes little memory)
+    shape: int = 0
+
+
+#: what continues a number among the ``other`` tokens (digits, a decimal point, an exponent)
+_NUMBER_CHAR = frozenset("0123456789.eE+-")
 
 
 @lru_cache(maxsize=1024)  # repeated queries are common (and cached answers want a fast path)
 def scan(text: str) -> Scan:
-    code = [(m.lastgroup, m.group()) for m in _code(text)]
-    result = Scan()
+    code, shape, number = [], [], False
+    for m in TOKEN.finditer(text):
+        kind, value = m.lastgroup, m.group()
+        if kind == "comment":
+            continue
+        if kind != "string":
+            code.append((kind, value))
+        if kind == "other" and (value.isdigit() or (number and value in _NUMBER_CHAR)):
+            if not number:
+                shape.append("_")
+            number = True
+            continue
+        number = False
+        term = kind in ("string", "iri") or (kind == "word" and ":" in value)
+        shape.append("_" if term else value)
+    result = Scan(shape=hash(" ".join(shape)))
     for i, (kind, value) in enumerate(code):
         if kind != "word":
             continue

@@ -32,7 +32,7 @@ from waitress import serve as waitress_serve
 from graph.backends import open_store
 from service import create_app, serve_granian
 from service.dataset.views import _default_dump_dir
-from service.settings import default_workers, resolve
+from service.settings import default_concurrent, default_workers, resolve
 from service.sparql.live import prepare
 from service.sparql.shared_cache import make_folder, remove_folder
 from service.sparql.state import state
@@ -114,7 +114,8 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
     settings = resolve(config)
     workers = int(settings["KG_WORKERS"]) or default_workers(processes)
     config["KG_WORKERS"] = workers
-    concurrent = int(settings["KG_MAX_CONCURRENT"]) or 4 * workers
+    short = max(0, int(settings["KG_SHORT_WORKERS"]))
+    concurrent = int(settings["KG_MAX_CONCURRENT"]) or default_concurrent(workers, short)
     config["KG_MAX_CONCURRENT"] = concurrent
     master, workdir = os.getpid(), _derive(config)
     if not settings["KG_UPDATE_TOKEN"]:
@@ -127,11 +128,12 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
     timeout = float(settings["KG_QUERY_TIMEOUT"])
     log.info(
         "Kompetensgrafen on http://%s:%s/ — SPARQL at /sparql (granian: %s processes × %s "
-        "workers, at most %s queries each, timeout %ss, read-only)",
+        "workers + %s for short queries, at most %s queries each, timeout %ss, read-only)",
         host,
         port,
         processes,
         workers,
+        short,
         concurrent,
         timeout,
     )

@@ -177,11 +177,23 @@ SETTINGS: tuple[Setting, ...] = (
         "KG_WORKERS",
         0,
         'Query worker processes **per serving process** (each opens the store read-only '
-        'once); total = N × `KG_WORKERS`, about 2 × cores by default.',
+        'once); total = N × (`KG_WORKERS` + `KG_SHORT_WORKERS`), about 2 × cores + N by '
+        'default.',
         option="--workers",
         means=(
             '= 2 per CPU core, at least 2; with N processes: `max(1, 2 × cores // N)` per process'
         ),
+    ),
+    Setting(
+        "KG_SHORT_WORKERS",
+        1,
+        'Query worker processes **per serving process** kept for short queries, besides '
+        '`KG_WORKERS`: a query whose shape (its text with the IRIs, names, strings and numbers '
+        'left out) ran in under 20 ms of CPU the last times may take any free worker, '
+        'these when the others are busy; every other query only the `KG_WORKERS` ones. So a '
+        'single-entity lookup does not wait while long queries hold every general worker. '
+        '`0`: none. Each may hold '
+        '`KG_QUERY_MEMORY` too (worst case in *Guards and settings*).',
     ),
     Setting(
         "KG_MAX_CONCURRENT",
@@ -191,7 +203,7 @@ SETTINGS: tuple[Setting, ...] = (
         'that waits longer than its timeout for a worker is also `503`.',
         option="--max-concurrent",
         means=(
-            '= 4 × workers'
+            '= 4 × (`KG_WORKERS` + `KG_SHORT_WORKERS`)'
         ),
     ),
     Setting(
@@ -337,6 +349,11 @@ def default_workers(processes: int = 1) -> int:
     if processes > 1:
         return max(1, 2 * cores // processes)
     return max(2, 2 * cores)
+
+
+def default_concurrent(workers: int, short: int) -> int:
+    """``KG_MAX_CONCURRENT`` when it is 0: four queries per query worker of a serving process."""
+    return 4 * (workers + short)
 
 
 def markdown_table() -> str:

@@ -157,7 +157,7 @@ def namespace(pid: int) -> str:
 def test_every_worker_lives_in_a_network_namespace_of_its_own(server):
     # (a replacement being started may not have its name yet)
     workers = {p: n for p, n in workers_of(server.proc.pid).items() if n.startswith("kg-")}
-    assert sorted(set(workers.values())) == ["kg-query", "kg-update"]
+    assert sorted(set(workers.values())) == ["kg-query", "kg-query-short", "kg-update"]
     for pid in workers:
         assert namespace(pid) != namespace(server.proc.pid)
 

@@ -120,7 +120,9 @@ def test_workers_die_with_their_server_even_after_kill_9(tmp_path):
             writing = pool.submit(update, srv, SLOW_UPDATE)
             time.sleep(1.0)  # a head start, so that a query worker and the writer are busy
             workers = workers_of(srv.proc.pid)
-            assert sorted(workers.values()) == ["kg-query", "kg-query", "kg-update"]
+            assert sorted(workers.values()) == [
+                "kg-query", "kg-query", "kg-query-short", "kg-update"
+            ]
             assert not busy.done() and not writing.done()
             os.kill(srv.proc.pid, signal.SIGKILL)
             srv.proc.wait()

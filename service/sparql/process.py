@@ -99,6 +99,8 @@ class Child:
     isolated: bool = False
     #: the answer pipe and the process sentinel (readable when it ends), in one ``poll``
     poller: select.poll | None = None
+    #: a query worker kept for short queries (KG_SHORT_WORKERS)
+    short: bool = False
 
     def dead_or_confused(self) -> bool:
         """An idle worker has nothing to say: anything readable means it ended (or misbehaves).

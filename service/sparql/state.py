@@ -18,7 +18,7 @@ from flask import Flask, Response, current_app, request
 from service.errors import error_response
 from service.negotiation import NotAcceptable
 from service.negotiation import choose as choose_type
-from service.settings import default_workers
+from service.settings import default_concurrent, default_workers
 from service.sparql.cache import AnswerCache
 from service.sparql.engine import (
     EngineBusy,
@@ -64,7 +64,8 @@ def start(app: Flask) -> None:
         app.config["MAX_CONTENT_LENGTH"] = int(app.config["KG_MAX_REQUEST_BYTES"])
     workers = int(app.config["KG_WORKERS"]) or default_workers()
     app.config["KG_WORKERS"] = workers
-    concurrent = int(app.config["KG_MAX_CONCURRENT"]) or 4 * workers
+    short = max(0, int(app.config["KG_SHORT_WORKERS"]))
+    concurrent = int(app.config["KG_MAX_CONCURRENT"]) or default_concurrent(workers, short)
     app.config["KG_MAX_CONCURRENT"] = concurrent
 
     memory = parse_size(app.config["KG_QUERY_MEMORY"])
@@ -84,7 +85,12 @@ def start(app: Flask) -> None:
     app_state(app).replace_store(dataset.store)  # the live snapshot when this server writes
     if dataset.read_dir is not None:
         engine: QueryEngine = ProcessEngine(
-            dataset.read_dir, workers, on_unused=dataset.unused, isolate=isolate, memory=memory
+            dataset.read_dir,
+            workers,
+            short=short,
+            on_unused=dataset.unused,
+            isolate=isolate,
+            memory=memory,
         )
     else:
         engine = InlineEngine(lambda: dataset.store)

@@ -14,9 +14,11 @@ anything: whatever a query or update says, no connection can leave them. A data-
 they say ``("ready", pid, isolated)``.
 
 A query worker answers each job (:func:`job_message`) with ``("ok", media_type, body, rows,
-truncated)``, ``("query", message)`` (a client error), ``("network", message)`` (it tried to reach
-another endpoint) or ``("store", message)`` (a server error). A body larger than
-:data:`INLINE_BYTES` follows as raw bytes (``send_bytes``), neither pickled nor copied once more.
+truncated, cpu)`` (``cpu``: the seconds of CPU the evaluation took, from which the engine
+learns which queries are short), ``("query", message)`` (a client error), ``("network",
+message)`` (it tried to reach another endpoint) or ``("store", message)`` (a server error). A
+body larger than :data:`INLINE_BYTES` follows as raw bytes (``send_bytes``), neither pickled nor
+copied once more.
 The update process answers ``(name, *args)`` of :data:`WRITES` with ``("ok", snapshot_dir)``
 after the change is flushed and a consistent snapshot is taken, or with the same error kinds.
 """
@@ -30,6 +32,7 @@ import re
 import resource
 import shutil
 import signal
+import time
 import uuid
 from collections.abc import Callable
 from multiprocessing import forkserver
@@ -160,7 +163,7 @@ def answer_of(conn: Connection, message: tuple) -> Answer | str:
     the error message."""
     if message[0] != "ok":
         return message[1]
-    _, media_type, body, rows, truncated = message
+    _, media_type, body, rows, truncated = message[:5]
     if body is None:
         body = conn.recv_bytes()
     return Answer(media_type, body, rows, truncated)
@@ -188,6 +191,7 @@ def worker_main(conn: Connection, store_dir: str, options: Options) -> None:
             return
         body = None
         try:
+            began = time.process_time()
             answer = evaluate(store, Job(*job))
             body = answer.body
             inline = len(body) <= INLINE_BYTES
@@ -197,6 +201,7 @@ def worker_main(conn: Connection, store_dir: str, options: Options) -> None:
                 body if inline else None,
                 answer.rows,
                 answer.truncated,
+                time.process_time() - began,
             )
             if inline:
                 body = None
