@@ -37,7 +37,11 @@ class EmbeddedStore(GraphStore):
 
     kind = "embedded"
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+    def __init__(
+        self, path: str | Path | None = None, *, read_only: bool = False, merged: bool = False
+    ):
+        """``merged``: the database is known to hold the merge (a fresh copy of a build), so
+        opening it for writing need not re-derive it."""
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._lock = threading.Lock()
@@ -54,7 +58,7 @@ class EmbeddedStore(GraphStore):
                 if fd is not None:  # released by close(), or when the store is collected
                     self._lease = weakref.finalize(self, os.close, fd)
                 self._store = ox.Store.read_only(str(db)) if read_only else ox.Store(str(db))
-            if self.path is not None and not read_only:
+            if self.path is not None and not read_only and not merged:
                 self._store.update(resync())  # a database written before it held the merge
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
