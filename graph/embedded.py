@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.merge import default_graph_write, join, resync
+from graph.merge import default_graph_write, join, resync, unmerge
 from graph.store import GraphStore, QueryError, StoreError, Term
 
 DB_DIR = "oxigraph"
@@ -146,9 +146,12 @@ class EmbeddedStore(GraphStore):
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
         target = ox.NamedNode(graph)
-        self._apply(
-            f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{triples}\n}} }}"
-        )
+        # the merge kept in step with the graph alone: its old triples out where no other graph
+        # states them, the new ones in (in one INSERT DATA, so a blank node is one node in both)
+        self._write(lambda: self._store.update(
+            f"{unmerge('?s ?p ?o', graph)} ;\nDROP SILENT GRAPH {target} ;\n"
+            f"INSERT DATA {{ GRAPH {target} {{\n{triples}\n}}\n{triples}\n}}"
+        ))
         if not triples:
             self._store.add_graph(target)  # an empty PUT still leaves the (empty) graph
 
@@ -158,7 +161,9 @@ class EmbeddedStore(GraphStore):
     def remove_graph(self, graph: str) -> bool:
         if not self._has(graph):
             return False
-        self._apply(f"DROP GRAPH {ox.NamedNode(graph)}")
+        self._write(lambda: self._store.update(
+            f"{unmerge('?s ?p ?o', graph)} ;\nDROP GRAPH {ox.NamedNode(graph)}"
+        ))
         return True
 
     def named_graphs(self) -> list[str]:

@@ -152,3 +152,15 @@ def resync(merge: str | None = None, hidden: Iterable[str] = ()) -> str:
         f"DELETE {{ {merged} }} WHERE {{ {merged} FILTER NOT EXISTS {{ {sources} }} }} ;\n"
         f"INSERT {{ {merged} }} WHERE {{ {sources} FILTER NOT EXISTS {{ {merged} }} }}"
     )
+
+
+def unmerge(triples: str, graph: str) -> str:
+    """An update operation that takes ``triples`` (a pattern) as ``graph`` states them out of the
+    merge (the store's unnamed default graph) where no other named graph states them; run before
+    they leave ``graph``. A targeted re-sync: it reads what ``graph`` holds, not the whole store,
+    and is right whenever the merge was right before the write."""
+    named = ox.NamedNode(graph)
+    return (
+        f"DELETE {{ {triples} }} WHERE {{ GRAPH {named} {{ {triples} }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ {triples} }} FILTER(?other != {named}) }} }}"
+    )

@@ -169,6 +169,43 @@ def test_the_graph_store_operations_keep_the_merge(writable):
     assert MERGE_GRAPH not in writable.named_graphs()
 
 
+def _merge_is_the_set(store: EmbeddedStore) -> None:
+    """The merge equals the distinct triples of the named graphs, and a count over the default
+    graph equals their distinct count."""
+    named = {q.triple for q in store.raw if q.graph_name != ox.DefaultGraph()}
+    merged = {q.triple for q in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert merged == named
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g " \
+               "{ ?s ?p ?o } } }"
+    assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == count(store, distinct)
+
+
+def test_graph_store_writes_keep_the_merge_without_re_deriving_it():
+    """PUT and DELETE of a graph on the embedded store touch the merge only where that graph's
+    triples are (graph.merge.unmerge), not by re-deriving it: a fact another graph still states
+    stays, one no graph states goes, and a blank node of a PUT is one node in the graph and in
+    the merge — checked after each write."""
+    store = EmbeddedStore()
+    store.update(f"INSERT DATA {{ GRAPH <{EX}other> {{ {FACT} }} }}")
+    mine = f'{FACT} .\n<{EX}a> <{EX}p> [ <{EX}q> "ö" ] .\n<{EX}only> <{EX}p> "mine" .'.encode()
+    store.replace_graph(f"{EX}put", mine, ox.RdfFormat.TURTLE)
+    _merge_is_the_set(store)
+    assert count(store, HOLDS) == 1
+    blank = (f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}a> <{EX}p> ?b . "
+             f"GRAPH <{EX}put> {{ ?b ?q ?o }} }}")
+    assert count(store, blank) == 1  # the merge's node is the graph's node
+    store.replace_graph(f"{EX}put", f"<{EX}a> <{EX}p> <{EX}b> .".encode(), ox.RdfFormat.TURTLE)
+    _merge_is_the_set(store)
+    assert count(store, HOLDS) == 1  # the other graph still states it
+    assert count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}only> ?p ?o }}") == 0
+    assert store.remove_graph(f"{EX}other")
+    _merge_is_the_set(store)
+    assert count(store, HOLDS) == 0  # its last source gone
+    assert store.remove_graph(f"{EX}put")
+    _merge_is_the_set(store)
+    assert len(list(store.raw)) == 0
+
+
 @pytest.mark.parametrize(
     "update",
     [

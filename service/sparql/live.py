@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from graph.build import user_graph, user_provenance, user_source
 from graph.bulk import BadData, load_file
 from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
+from graph.merge import unmerge
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
@@ -337,8 +338,5 @@ def _forget_load_time(store: GraphStore, graph: str, doc: str) -> None:
     # then out of the metadata graph, in one request (the store's own update would re-derive
     # the whole merge, a pass over every loaded triple).
     store.raw.update(" ;\n".join(
-        f"DELETE {{ {t} }} WHERE {{ GRAPH {meta} {{ {t} }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ {t} }} FILTER(?other != {meta}) }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {meta} {{ {t} }} }}"
-        for t in stated
+        f"{unmerge(t, META_GRAPH)} ;\nDELETE WHERE {{ GRAPH {meta} {{ {t} }} }}" for t in stated
     ))
