@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.merge import default_graph_write, join, resync, unmerge
+from graph.merge import data_sync, default_graph_write, join, resync, unmerge
 from graph.store import GraphStore, QueryError, StoreError, Term
 
 DB_DIR = "oxigraph"
@@ -120,16 +120,20 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(str(exc)) from exc
             self._changes += 1
 
-    def _apply(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> None:
-        """Run an update request of our own, with the merge re-synced in the same transaction."""
+    def _apply(
+        self, sparql: str, prefixes: Mapping[str, str] | None = None, sync: str | None = None
+    ) -> None:
+        """Run an update request with the merge kept in the same transaction: by ``sync``'s
+        operations, else by re-deriving it (:func:`graph.merge.resync`)."""
         extra = {"prefixes": dict(prefixes)} if prefixes else {}
-        self._write(lambda: self._store.update(join(sparql, resync()), **extra))
+        self._write(lambda: self._store.update(join(sparql, sync or resync()), **extra))
 
     def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
         refused = default_graph_write(sparql)
         if refused:
             raise QueryError(refused)
-        self._apply(sparql, prefixes)
+        # INSERT DATA / DELETE DATA: the merge kept for their triples only; else re-derived
+        self._apply(sparql, prefixes, data_sync(sparql, prefixes))
 
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         quads = _quads(data, fmt, graph)

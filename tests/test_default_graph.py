@@ -23,7 +23,7 @@ from sparql_support import call, form, make_store
 
 from graph.backends import open_store
 from graph.embedded import EmbeddedStore
-from graph.merge import MERGE_GRAPH
+from graph.merge import MERGE_GRAPH, data_sync
 from graph.remote.virtuoso import graph_var_not
 from graph.store import QueryError
 from service.sparql.live import load_files
@@ -204,6 +204,34 @@ def test_graph_store_writes_keep_the_merge_without_re_deriving_it():
     assert store.remove_graph(f"{EX}put")
     _merge_is_the_set(store)
     assert len(list(store.raw)) == 0
+
+
+def test_data_updates_keep_the_merge_for_their_own_triples():
+    """INSERT DATA and DELETE DATA keep the merge by their own triples (graph.merge.data_sync),
+    read with the engine's own parser (prefixes, language tags, numbers, comments): what they
+    insert is merged, what they delete leaves the merge only when no graph states it any more;
+    inserted blank nodes and other updates re-derive it. The merge is the set after each one."""
+    store = EmbeddedStore()
+    prologue = f"PREFIX ex: <{EX}>\n"
+    data = 'ex:a ex:p "Västerås"@sv-SE , 1.5e3 , "x;{y}" ; a ex:C . # a comment.\n'
+    steps = [
+        f"{prologue}INSERT DATA {{ GRAPH ex:g1 {{ {data} }} GRAPH ex:g2 {{ {FACT} }} }}",
+        f"{prologue}INSERT DATA {{ GRAPH ex:g2 {{ ex:a ex:p 1.5e3 }} }} ;\n"
+        f"DELETE DATA {{ GRAPH ex:g1 {{ ex:a ex:p 1.5e3 }} }}",
+        f"{prologue}DELETE DATA {{ GRAPH ex:g1 {{ ex:a a ex:C ; ex:p \"x;{{y}}\" }} }}",
+        f"{prologue}DELETE DATA {{ GRAPH ex:g2 {{ {FACT} . ex:a ex:p 1.5e3 }} }}",
+    ]
+    for step in steps:
+        assert data_sync(step) is not None  # the targeted way, not the whole re-derivation
+        store.update(step)
+        _merge_is_the_set(store)
+    left = {str(q.object) for q in store.raw.quads_for_pattern(None, None, None,
+                                                               ox.DefaultGraph())}
+    assert left == {'"Västerås"@sv-se'}
+    assert data_sync(f"INSERT DATA {{ GRAPH <{EX}g> {{ _:b <{EX}p> 1 }} }}") is None
+    assert data_sync(f"DELETE WHERE {{ GRAPH ?g {{ <{EX}a> ?p ?o }} }}") is None
+    store.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ _:b <{EX}p> 1 . <{EX}c> <{EX}q> _:b }} }}")
+    _merge_is_the_set(store)
 
 
 @pytest.mark.parametrize(
