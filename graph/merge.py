@@ -7,6 +7,9 @@ Oxigraph server) or in the graph :data:`MERGE_GRAPH` (Virtuoso, whose default gr
 union) — and every write keeps it: the SPARQL operations of :func:`resync` run after the write,
 in the same update request (one transaction on pyoxigraph and Oxigraph server). They compare the
 merge with the named graphs through the indexes, so the merge is right whatever the write did.
+Where a write names its triples, the embedded store looks at those only (:func:`data_sync` for
+``INSERT DATA``/``DELETE DATA``, :func:`unmerge` for a graph replaced or removed): right whenever
+the merge was right before the write, which every write keeps so.
 
 The merge is derived data, so nothing writes it directly: :func:`default_graph_write` finds the
 operations of an update that would (``INSERT DATA { … }`` without ``GRAPH``, ``CLEAR DEFAULT``,
