@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.merge import default_graph_write, join, resync
+from graph.merge import data_sync, default_graph_write, join, resync, unmerge
 from graph.store import GraphStore, QueryError, StoreError, Term
 
 DB_DIR = "oxigraph"
@@ -37,7 +37,11 @@ class EmbeddedStore(GraphStore):
 
     kind = "embedded"
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+    def __init__(
+        self, path: str | Path | None = None, *, read_only: bool = False, merged: bool = False
+    ):
+        """``merged``: the database is known to hold the merge (a fresh copy of a build), so
+        opening it for writing need not re-derive it."""
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._lock = threading.Lock()
@@ -54,7 +58,7 @@ class EmbeddedStore(GraphStore):
                 if fd is not None:  # released by close(), or when the store is collected
                     self._lease = weakref.finalize(self, os.close, fd)
                 self._store = ox.Store.read_only(str(db)) if read_only else ox.Store(str(db))
-            if self.path is not None and not read_only:
+            if self.path is not None and not read_only and not merged:
                 self._store.update(resync())  # a database written before it held the merge
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
@@ -116,16 +120,20 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(str(exc)) from exc
             self._changes += 1
 
-    def _apply(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> None:
-        """Run an update request of our own, with the merge re-synced in the same transaction."""
+    def _apply(
+        self, sparql: str, prefixes: Mapping[str, str] | None = None, sync: str | None = None
+    ) -> None:
+        """Run an update request with the merge kept in the same transaction: by ``sync``'s
+        operations, else by re-deriving it (:func:`graph.merge.resync`)."""
         extra = {"prefixes": dict(prefixes)} if prefixes else {}
-        self._write(lambda: self._store.update(join(sparql, resync()), **extra))
+        self._write(lambda: self._store.update(join(sparql, sync or resync()), **extra))
 
     def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
         refused = default_graph_write(sparql)
         if refused:
             raise QueryError(refused)
-        self._apply(sparql, prefixes)
+        # INSERT DATA / DELETE DATA: the merge kept for their triples only; else re-derived
+        self._apply(sparql, prefixes, data_sync(sparql, prefixes))
 
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         quads = _quads(data, fmt, graph)
@@ -142,9 +150,12 @@ class EmbeddedStore(GraphStore):
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
         target = ox.NamedNode(graph)
-        self._apply(
-            f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{triples}\n}} }}"
-        )
+        # the merge kept in step with the graph alone: its old triples out where no other graph
+        # states them, the new ones in (in one INSERT DATA, so a blank node is one node in both)
+        self._write(lambda: self._store.update(
+            f"{unmerge('?s ?p ?o', graph)} ;\nDROP SILENT GRAPH {target} ;\n"
+            f"INSERT DATA {{ GRAPH {target} {{\n{triples}\n}}\n{triples}\n}}"
+        ))
         if not triples:
             self._store.add_graph(target)  # an empty PUT still leaves the (empty) graph
 
@@ -154,7 +165,9 @@ class EmbeddedStore(GraphStore):
     def remove_graph(self, graph: str) -> bool:
         if not self._has(graph):
             return False
-        self._apply(f"DROP GRAPH {ox.NamedNode(graph)}")
+        self._write(lambda: self._store.update(
+            f"{unmerge('?s ?p ?o', graph)} ;\nDROP GRAPH {ox.NamedNode(graph)}"
+        ))
         return True
 
     def named_graphs(self) -> list[str]:

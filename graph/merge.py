@@ -7,6 +7,9 @@ Oxigraph server) or in the graph :data:`MERGE_GRAPH` (Virtuoso, whose default gr
 union) — and every write keeps it: the SPARQL operations of :func:`resync` run after the write,
 in the same update request (one transaction on pyoxigraph and Oxigraph server). They compare the
 merge with the named graphs through the indexes, so the merge is right whatever the write did.
+Where a write names its triples, the embedded store looks at those only (:func:`data_sync` for
+``INSERT DATA``/``DELETE DATA``, :func:`unmerge` for a graph replaced or removed): right whenever
+the merge was right before the write, which every write keeps so.
 
 The merge is derived data, so nothing writes it directly: :func:`default_graph_write` finds the
 operations of an update that would (``INSERT DATA { … }`` without ``GRAPH``, ``CLEAR DEFAULT``,
@@ -17,11 +20,11 @@ engine's work (:func:`resync`), so a write the scan missed could never leave the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from graph.sparql_text import tokens
+from graph.sparql_text import TOKEN, tokens
 
 #: Where the merge lives on an engine without an unnamed default graph of its own (Virtuoso).
 MERGE_GRAPH = "urn:x-kompetensgraf:merge"
@@ -152,3 +155,84 @@ def resync(merge: str | None = None, hidden: Iterable[str] = ()) -> str:
         f"DELETE {{ {merged} }} WHERE {{ {merged} FILTER NOT EXISTS {{ {sources} }} }} ;\n"
         f"INSERT {{ {merged} }} WHERE {{ {sources} FILTER NOT EXISTS {{ {merged} }} }}"
     )
+
+
+def unmerge(triples: str, graph: str) -> str:
+    """An update operation that takes ``triples`` (a pattern) as ``graph`` states them out of the
+    merge (the store's unnamed default graph) where no other named graph states them; run before
+    they leave ``graph``. A targeted re-sync: it reads what ``graph`` holds, not the whole store,
+    and is right whenever the merge was right before the write."""
+    named = ox.NamedNode(graph)
+    return (
+        f"DELETE {{ {triples} }} WHERE {{ GRAPH {named} {{ {triples} }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ {triples} }} FILTER(?other != {named}) }} }}"
+    )
+
+
+def data_sync(update: str, prefixes: Mapping[str, str] | None = None) -> str | None:
+    """For a request of ``INSERT DATA`` and ``DELETE DATA`` operations only, the operations that
+    keep the merge after it, touching only the triples it names: those inserted are added to the
+    merge, those deleted are taken out of it unless a named graph still states them. ``None``
+    for any other request, or inserted blank nodes (fresh in each operation): re-derive it all.
+
+    The triples are read by the engine's own SPARQL parser (a ``CONSTRUCT`` of the data without
+    its ``GRAPH`` blocks), so they are exactly the terms the update wrote."""
+    found = [m for m in TOKEN.finditer(update) if m.lastgroup != "comment"]
+    prologue, inserted, deleted, depth, start = [], [], [], 0, 0
+    for i, match in enumerate(found + [None]):
+        if match is not None and match.group() in ("{", "}"):
+            depth += 1 if match.group() == "{" else -1
+        if match is not None and (match.group() != ";" or depth):
+            continue
+        words = [m.group() for m in found[start:i]]
+        while words[:1] and words[0].upper() in ("PREFIX", "BASE"):
+            size = 3 if words[0].upper() == "PREFIX" else 2
+            prologue.append(" ".join(words[:size]))
+            words, start = words[size:], start + size
+        kind = [w.upper() for w in words[:2]]
+        if words and kind not in (["INSERT", "DATA"], ["DELETE", "DATA"]):
+            return None
+        if words:
+            block = _without_graphs(update, found[start + 2 : i])
+            if kind[0] == "INSERT" and ("_:" in block or "[" in block):
+                return None
+            (inserted if kind[0] == "INSERT" else deleted).append(block)
+        start = i + 1
+    try:
+        ins, dels = (_triples(" ".join(prologue), blocks, prefixes) for blocks in (inserted,
+                                                                                     deleted))
+    except (SyntaxError, ValueError):
+        return None  # the engine reports the request's own error; or re-derive it all
+    ops = [f"INSERT DATA {{ {' '.join(f'{t} .' for t in ins)} }}"] if ins else []
+    if dels:
+        rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in dels)
+        ops.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o "
+                   "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+    return " ;\n".join(ops) if ops else None
+
+
+def _without_graphs(text: str, block: list) -> str:
+    """The triples of a quad data block (its tokens, outer braces included) as one template:
+    the text inside each ``GRAPH name { … }``, each ended by a ``.``."""
+    out, depth, begin = [], 0, 0
+    for match in block:
+        if match.group() == "{":
+            depth += 1
+            begin = match.end()
+        elif match.group() == "}":
+            depth -= 1
+            inner = text[begin : match.start()].strip() if depth == 1 else ""
+            if inner:
+                out.append(inner if inner.endswith(".") else inner + " .")
+    return "\n".join(out) + "\n"  # a comment in the data ends at its line
+
+
+def _triples(prologue: str, blocks: list[str], prefixes: Mapping[str, str] | None):
+    if not blocks:
+        return []
+    query = f"{prologue}\nCONSTRUCT {{ {' '.join(blocks)} }} WHERE {{}}"
+    extra = {"prefixes": dict(prefixes)} if prefixes else {}
+    triples = list(ox.Store().query(query, **extra))
+    if any(isinstance(term, ox.Triple) for t in triples for term in (t.subject, t.object)):
+        raise ValueError("a triple term")
+    return triples

@@ -23,7 +23,7 @@ from sparql_support import call, form, make_store
 
 from graph.backends import open_store
 from graph.embedded import EmbeddedStore
-from graph.merge import MERGE_GRAPH
+from graph.merge import MERGE_GRAPH, data_sync
 from graph.remote.virtuoso import graph_var_not
 from graph.store import QueryError
 from service.sparql.live import load_files
@@ -167,6 +167,71 @@ def test_the_graph_store_operations_keep_the_merge(writable):
     assert writable.remove_graph(f"{EX}post")
     assert count(writable, HOLDS) == 0
     assert MERGE_GRAPH not in writable.named_graphs()
+
+
+def _merge_is_the_set(store: EmbeddedStore) -> None:
+    """The merge equals the distinct triples of the named graphs, and a count over the default
+    graph equals their distinct count."""
+    named = {q.triple for q in store.raw if q.graph_name != ox.DefaultGraph()}
+    merged = {q.triple for q in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert merged == named
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g " \
+               "{ ?s ?p ?o } } }"
+    assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == count(store, distinct)
+
+
+def test_graph_store_writes_keep_the_merge_without_re_deriving_it():
+    """PUT and DELETE of a graph on the embedded store touch the merge only where that graph's
+    triples are (graph.merge.unmerge), not by re-deriving it: a fact another graph still states
+    stays, one no graph states goes, and a blank node of a PUT is one node in the graph and in
+    the merge — checked after each write."""
+    store = EmbeddedStore()
+    store.update(f"INSERT DATA {{ GRAPH <{EX}other> {{ {FACT} }} }}")
+    mine = f'{FACT} .\n<{EX}a> <{EX}p> [ <{EX}q> "ö" ] .\n<{EX}only> <{EX}p> "mine" .'.encode()
+    store.replace_graph(f"{EX}put", mine, ox.RdfFormat.TURTLE)
+    _merge_is_the_set(store)
+    assert count(store, HOLDS) == 1
+    blank = (f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}a> <{EX}p> ?b . "
+             f"GRAPH <{EX}put> {{ ?b ?q ?o }} }}")
+    assert count(store, blank) == 1  # the merge's node is the graph's node
+    store.replace_graph(f"{EX}put", f"<{EX}a> <{EX}p> <{EX}b> .".encode(), ox.RdfFormat.TURTLE)
+    _merge_is_the_set(store)
+    assert count(store, HOLDS) == 1  # the other graph still states it
+    assert count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}only> ?p ?o }}") == 0
+    assert store.remove_graph(f"{EX}other")
+    _merge_is_the_set(store)
+    assert count(store, HOLDS) == 0  # its last source gone
+    assert store.remove_graph(f"{EX}put")
+    _merge_is_the_set(store)
+    assert len(list(store.raw)) == 0
+
+
+def test_data_updates_keep_the_merge_for_their_own_triples():
+    """INSERT DATA and DELETE DATA keep the merge by their own triples (graph.merge.data_sync),
+    read with the engine's own parser (prefixes, language tags, numbers, comments): what they
+    insert is merged, what they delete leaves the merge only when no graph states it any more;
+    inserted blank nodes and other updates re-derive it. The merge is the set after each one."""
+    store = EmbeddedStore()
+    prologue = f"PREFIX ex: <{EX}>\n"
+    data = 'ex:a ex:p "Västerås"@sv-SE , 1.5e3 , "x;{y}" ; a ex:C . # a comment.\n'
+    steps = [
+        f"{prologue}INSERT DATA {{ GRAPH ex:g1 {{ {data} }} GRAPH ex:g2 {{ {FACT} }} }}",
+        f"{prologue}INSERT DATA {{ GRAPH ex:g2 {{ ex:a ex:p 1.5e3 }} }} ;\n"
+        f"DELETE DATA {{ GRAPH ex:g1 {{ ex:a ex:p 1.5e3 }} }}",
+        f"{prologue}DELETE DATA {{ GRAPH ex:g1 {{ ex:a a ex:C ; ex:p \"x;{{y}}\" }} }}",
+        f"{prologue}DELETE DATA {{ GRAPH ex:g2 {{ {FACT} . ex:a ex:p 1.5e3 }} }}",
+    ]
+    for step in steps:
+        assert data_sync(step) is not None  # the targeted way, not the whole re-derivation
+        store.update(step)
+        _merge_is_the_set(store)
+    left = {str(q.object) for q in store.raw.quads_for_pattern(None, None, None,
+                                                               ox.DefaultGraph())}
+    assert left == {'"Västerås"@sv-se'}
+    assert data_sync(f"INSERT DATA {{ GRAPH <{EX}g> {{ _:b <{EX}p> 1 }} }}") is None
+    assert data_sync(f"DELETE WHERE {{ GRAPH ?g {{ <{EX}a> ?p ?o }} }}") is None
+    store.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ _:b <{EX}p> 1 . <{EX}c> <{EX}q> _:b }} }}")
+    _merge_is_the_set(store)
 
 
 @pytest.mark.parametrize(

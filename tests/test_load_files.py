@@ -231,3 +231,78 @@ def test_quality_page_warns_about_our_things_not_a_researchers_own():
     focus = {result["focus"] for result in shacl_results(store)}
     assert "https://w3id.org/kompetensgraf/id/labb" in focus  # two Swedish labels: a warning
     assert not any(f.startswith("https://forskning.example.org/") for f in focus)
+
+
+def _researchers_lines(people: int, *, blank: bool) -> list[str]:
+    """A researcher's N-Triples: people, memberships (blank nodes or IRIs), a fact the project
+    states too (the merge holds it once)."""
+    lines = ["# min forskning, Åsa Öberg"]
+    for i in range(people):
+        person, member = f"<https://forskning.example.org/p{i}>", (
+            f"_:m{i}" if blank else f"<https://forskning.example.org/m{i}>")
+        lines += [f'{person} <http://xmlns.com/foaf/0.1/name> "Forskare {i}, Örjan"@sv .',
+                  f"{member} <http://www.w3.org/ns/org#member> {person} .",
+                  f"{member} <http://www.w3.org/ns/org#role> <https://forskning.example.org/r> ."]
+    lines.append("<https://forskning.example.org/r> <http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+                 "type> <http://www.w3.org/ns/org#Role> .")
+    return lines
+
+
+def _named_and_merged(store: ox.Store) -> tuple[set, set]:
+    named = {q.triple for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
+    merged = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    return named, merged
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_served_copy_with_a_loaded_file_has_the_exact_merge(built_store, tmp_path, monkeypatch,
+                                                           blank):
+    """``serve --load`` of an N-Triples file — cut in halves beside the merge's load (no blank
+    nodes; the cut forced on a small file), or one TriG load (blank nodes) — on a copy of the real
+    build: the default graph is the set of the named graphs' triples (each once), a count over it
+    equals the distinct triples of the named graphs, a blank node is one node in its graph and in
+    the merge, and the file's graph is described in the metadata graph."""
+    from graph import bulk
+    from graph.backends import open_store
+    from service.sparql.live import prepare
+
+    monkeypatch.setattr(bulk, "SPLIT_BYTES", 0)
+    path = tmp_path / "min-forskning.nt"
+    path.write_text("\n".join(_researchers_lines(200, blank=blank)), encoding="utf-8")  # no \n
+    dataset = prepare(open_store(built_store, read_only=True), writable=False, loads=[path],
+                      data_dir=str(tmp_path / "serving"))
+    try:
+        store = dataset.store
+        named, merged = _named_and_merged(store.raw)
+        assert merged == named
+        distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g " \
+                   "{ ?s ?p ?o } } }"
+        total = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert [int(r["n"].value) for r in store.select(total)] == \
+               [int(r["n"].value) for r in store.select(distinct)]
+        graph = f"{GRAPH}user/min-forskning"
+        mine = {q.triple for q in store.raw.quads_for_pattern(None, None, None,
+                                                               ox.NamedNode(graph))}
+        assert len(mine) == 200 * 3 + 1  # every line, the last one without its newline too
+        members = [t for t in mine if t.predicate.value.endswith("#member")]
+        assert all(t in merged for t in members)
+        assert all(isinstance(t.subject, ox.BlankNode) == blank for t in members)
+        described = f"ASK {{ GRAPH <{GRAPH}meta> {{ <{graph}> ?p ?o }} }}"
+        assert store.query(described)
+    finally:
+        dataset.close()
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_syntax_error_is_told_with_the_files_own_line(tmp_path, monkeypatch, blank):
+    """An error in the second half of a cut file, or in the TriG document made of a file with
+    blank nodes, names the line of the file itself (not of the half or the document)."""
+    from graph import bulk
+
+    monkeypatch.setattr(bulk, "SPLIT_BYTES", 0)
+    lines = _researchers_lines(100, blank=blank)
+    lines[250] = "<https://forskning.example.org/trasig> <http://xmlns.com/foaf/0.1/name> ."
+    path = tmp_path / "trasig.nt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BadData, match="line 251 "):
+        load_file(ox.Store(), path, ox.RdfFormat.N_TRIPLES, "http://e/g")

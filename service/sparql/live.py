@@ -32,6 +32,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable
+from multiprocessing import forkserver
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,10 +40,11 @@ import pyoxigraph as ox
 from graph.build import user_graph, user_provenance, user_source
 from graph.bulk import BadData, load_file
 from graph.embedded import BUILD_INFO, DB_DIR, EmbeddedStore
+from graph.merge import unmerge
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
-from service.sparql.process import QueryTimeout, WorkerFailed
+from service.sparql.process import QueryTimeout, WorkerFailed, context
 from service.sparql.worker import apply_write, snapshot
 from service.sparql.writer import UpdateProcess
 
@@ -231,7 +233,9 @@ def prepare(
     if not (db / DB_DIR).is_dir():
         _copy_build(store, db)
     store.close()
-    live = EmbeddedStore(db, read_only=False)  # fails if another server writes it: that's right
+    _start_fork_server()  # while the files load: the query workers start at once after them
+    # fails if another server writes it: that's right; a temporary copy of a build holds the merge
+    live = EmbeddedStore(db, read_only=False, merged=temporary)
     shutil.rmtree(workdir / "snapshots", ignore_errors=True)
     try:
         load_files(live, loads)
@@ -250,6 +254,13 @@ def prepare(
     writer = UpdateProcess(workdir, isolate=isolate, memory=memory)
     read_dir = writer.snapshot(0)
     return Dataset(SnapshotStore(read_dir), read_dir, workdir=workdir, writer=writer)
+
+
+def _start_fork_server() -> None:
+    """Start the fork server of the query workers and the update process now (a fresh Python
+    that imports the workers' code): it gets ready while the files load, instead of after."""
+    if context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
 
 
 def _copy_build(store: EmbeddedStore, db: Path) -> None:
@@ -327,8 +338,5 @@ def _forget_load_time(store: GraphStore, graph: str, doc: str) -> None:
     # then out of the metadata graph, in one request (the store's own update would re-derive
     # the whole merge, a pass over every loaded triple).
     store.raw.update(" ;\n".join(
-        f"DELETE {{ {t} }} WHERE {{ GRAPH {meta} {{ {t} }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ {t} }} FILTER(?other != {meta}) }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {meta} {{ {t} }} }}"
-        for t in stated
+        f"{unmerge(t, META_GRAPH)} ;\nDELETE WHERE {{ GRAPH {meta} {{ {t} }} }}" for t in stated
     ))
