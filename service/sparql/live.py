@@ -32,7 +32,6 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable
-from multiprocessing import forkserver
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,7 +43,7 @@ from graph.merge import unmerge
 from graph.namespaces import META_GRAPH, PREFIXES
 from graph.store import GraphStore, QueryError, StoreError
 from graph.validate import QUAD_SUFFIXES, TRIPLE_SUFFIXES, source_of
-from service.sparql.process import QueryTimeout, WorkerFailed, context
+from service.sparql.process import QueryTimeout, WorkerFailed
 from service.sparql.worker import apply_write, snapshot
 from service.sparql.writer import UpdateProcess
 
@@ -233,7 +232,6 @@ def prepare(
     if not (db / DB_DIR).is_dir():
         _copy_build(store, db)
     store.close()
-    _start_fork_server()  # while the files load: the query workers start at once after them
     # fails if another server writes it: that's right; a temporary copy of a build holds the merge
     live = EmbeddedStore(db, read_only=False, merged=temporary)
     shutil.rmtree(workdir / "snapshots", ignore_errors=True)
@@ -254,13 +252,6 @@ def prepare(
     writer = UpdateProcess(workdir, isolate=isolate, memory=memory)
     read_dir = writer.snapshot(0)
     return Dataset(SnapshotStore(read_dir), read_dir, workdir=workdir, writer=writer)
-
-
-def _start_fork_server() -> None:
-    """Start the fork server of the query workers and the update process now (a fresh Python
-    that imports the workers' code): it gets ready while the files load, instead of after."""
-    if context().get_start_method() == "forkserver":
-        forkserver.ensure_running()
 
 
 def _copy_build(store: EmbeddedStore, db: Path) -> None:
