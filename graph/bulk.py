@@ -18,7 +18,9 @@ Three ways, chosen per file:
 * **N-Triples with blank nodes**: the bulk loader gives each blank node of a load a fresh name, so
   both copies come from one load: a TriG document of the file inside ``GRAPH <g> { … }`` followed
   by the file again (its triples: the merge). A blank node label names one node in the whole
-  document, so both copies of a node are the same node;
+  document, so both copies of a node are the same node. Only for a file without ``{`` or ``}``
+  (which N-Triples allows in literals only): its text can then never close the block and state
+  something in another graph;
 * **otherwise** (Turtle with blank nodes, RDF/XML, JSON-LD, quad files): the file is parsed once
   (strict) and written as N-Quads that state every triple in its graph and in the merge (a
   triple file through N-Triples, whose lines are doubled as text; a quad file's quads one by
@@ -83,7 +85,9 @@ def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: str | None)
         try:
             if graph is not None and fmt not in QUAD_FORMATS and without_blank_nodes(path, fmt):
                 _side_by_side(store, path, fmt, ox.NamedNode(graph), Path(tmp))
-            elif graph is not None and fmt == ox.RdfFormat.N_TRIPLES:
+            elif graph is not None and fmt == ox.RdfFormat.N_TRIPLES and not holds_any(
+                path, (b"{", b"}")
+            ):  # braces (only in literals, in N-Triples): no way to end the GRAPH block early
                 trig = Path(tmp) / "both.trig"
                 _wrap(path, ox.NamedNode(graph), trig)
                 try:

@@ -78,11 +78,6 @@ def results_format(media: str) -> ox.QueryResultsFormat | None:
     return next((f for f in RESULTS_FORMATS if media_type(f) == media), None)
 
 
-def format_of(media: str) -> Format | None:
-    """The served format (RDF or results) of the media type ``media``, or ``None``."""
-    return rdf_format(media) or results_format(media)
-
-
 #: Media types clients send for a served format that pyoxigraph reads as that format
 #: (``application/json``: SPARQL JSON results, or JSON-LD)
 _READ_BY_PYOXIGRAPH = (

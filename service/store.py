@@ -32,4 +32,3 @@ def _remote_store(config: Mapping[str, Any]) -> GraphStore:
         timeout=timeout,
         dataset=config["KG_ENDPOINT_DATASET"],
     )
-
