@@ -9,7 +9,7 @@ What it does, all on 127.0.0.1, bounded in time (``--seconds`` per setup) and st
    the same staged upload and one-request switch as ``build --target``, without the SHACL run so
    that it also works while the data is being edited;
 2. serves it with ``kompetensgraf serve --endpoint …`` (waitress, one process) with the answer
-   cache off and on, and with granian (``--workers`` processes, ``service:create_app``, cache on)
+   cache off and on, and with granian (``--workers`` processes, ``service.app:create_app``, cache on)
    — the deployment the README describes;
 3. drives the query mix of ``bench_sparql.py`` (one entity, its links, its sources, a label
    search, counts per class) from ``--clients`` threads against each, and against Oxigraph
@@ -88,7 +88,7 @@ def main() -> int:
         port = free_port()
         granian = [str(Path(sys.executable).with_name("granian")), "--interface", "wsgi",
                    "--factory", "--workers", str(args.workers), "--blocking-threads", "4",
-                   "--host", "127.0.0.1", "--port", str(port), "service:create_app"]
+                   "--host", "127.0.0.1", "--port", str(port), "service.app:create_app"]
         procs.append(start(granian, {**env, "KG_CACHE_SIZE": "4096"}, workdir / "granian.log",
                            port))
         targets.append((Run(f"granian {args.workers}x4, cache"), port, "/sparql"))

@@ -26,7 +26,7 @@ from granian import Granian
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 
-from service import create_app
+from service.app import create_app
 from service.sparql.state import state
 
 log = logging.getLogger("kompetensgraf.server")

@@ -30,9 +30,10 @@ from typing import Any
 from waitress import serve as waitress_serve
 
 from graph.backends import open_store
-from service import create_app, serve_granian
+from service import serve_granian
+from service.app import create_app
 from service.dataset.views import _default_dump_dir
-from service.settings import default_concurrent, default_workers, resolve
+from service.settings import engine_sizes, resolve
 from service.sparql.live import prepare
 from service.sparql.shared_cache import make_folder, remove_folder
 from service.sparql.state import state
@@ -112,11 +113,8 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
     """granian with ``processes`` forked worker processes, each with its own app."""
     config = dict(config)
     settings = resolve(config)
-    workers = int(settings["KG_WORKERS"]) or default_workers(processes)
-    config["KG_WORKERS"] = workers
-    short = max(0, int(settings["KG_SHORT_WORKERS"]))
-    concurrent = int(settings["KG_MAX_CONCURRENT"]) or default_concurrent(workers, short)
-    config["KG_MAX_CONCURRENT"] = concurrent
+    sizes = engine_sizes(settings, processes)
+    config.update(sizes)
     master, workdir = os.getpid(), _derive(config)
     if not settings["KG_UPDATE_TOKEN"]:
         # one read-only store: the processes share one dump folder per version, hence the same
@@ -132,9 +130,9 @@ def serve_processes(host: str, port: int, config: Mapping[str, Any], processes: 
         host,
         port,
         processes,
-        workers,
-        short,
-        concurrent,
+        sizes["KG_WORKERS"],
+        sizes["KG_SHORT_WORKERS"],
+        sizes["KG_MAX_CONCURRENT"],
         timeout,
     )
     try:

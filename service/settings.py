@@ -356,6 +356,16 @@ def default_concurrent(workers: int, short: int) -> int:
     return 4 * (workers + short)
 
 
+def engine_sizes(settings: Mapping[str, Any], processes: int = 1) -> dict[str, int]:
+    """The query workers of one serving process (general and short) and its concurrency
+    limit, with a 0 of ``KG_WORKERS`` or ``KG_MAX_CONCURRENT`` replaced by its computed
+    default: what ``serve`` hands each of its ``processes`` and the endpoint starts with."""
+    workers = int(settings["KG_WORKERS"]) or default_workers(processes)
+    short = max(0, int(settings["KG_SHORT_WORKERS"]))
+    concurrent = int(settings["KG_MAX_CONCURRENT"]) or default_concurrent(workers, short)
+    return {"KG_WORKERS": workers, "KG_SHORT_WORKERS": short, "KG_MAX_CONCURRENT": concurrent}
+
+
 def markdown_table() -> str:
     """The README's table of settings."""
     lines = ["| setting (`serve` option) | default | what it sets |", "|---|---|---|"]

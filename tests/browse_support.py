@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.embedded import EmbeddedStore
-from service import create_app
+from service.app import create_app
 
 MINI = Path(__file__).parent / "data" / "browse" / "mini.trig"
 ID = "https://w3id.org/kompetensgraf/id/"

@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from graph.merge import resync
-from service import create_app
+from service.app import create_app
 from service.sparql.state import state
 
 DATA = Path(__file__).parent / "data" / "sparql"

@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 from graph import queries
 from graph.embedded import EmbeddedStore
 from graph.store import QueryError
-from service import create_app
+from service.app import create_app
 
 FIXTURES = Path(__file__).parent / "data" / "catalogue-guards"
 SIMPLE = f"ASK {{ <{EX}fyrbodal> ?p ?o }}"

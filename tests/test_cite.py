@@ -33,7 +33,7 @@ from citeproc.source.json import CiteProcJSON
 
 from graph.embedded import EmbeddedStore
 from graph.namespaces import PREFIXES
-from service import create_app
+from service.app import create_app
 from service.browse.cite import FIELDS
 
 BASE = "https://w3id.org/kompetensgraf/"

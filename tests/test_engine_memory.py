@@ -18,7 +18,7 @@ from sparql_support import EX, EXG, FORM, call, form, gone, make_store
 from werkzeug.serving import make_server
 
 from graph import queries
-from service import create_app
+from service.app import create_app
 from service.sparql.process import parse_size
 
 LIMIT = 256 << 20

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from service import create_app
+from service.app import create_app
 from service.state import app_state
 from tests.web_support import scan, unsafe_urls
 

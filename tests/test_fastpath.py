@@ -18,7 +18,7 @@ import pytest
 from sparql_support import EX, EXPLOSIVE, make_store
 from werkzeug.test import Client
 
-from service import create_app
+from service.app import create_app
 from service.sparql.fastpath import FastPath
 from service.sparql.state import state
 

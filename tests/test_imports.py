@@ -9,6 +9,8 @@ re-housed.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,14 @@ def test_the_checks_see_a_loop_and_a_late_import(tmp_path):
     source.write_text("import os\n\ndef f():\n    from graph import queries\n", encoding="utf-8")
     known = {"graph": ROOT / "graph/__init__.py", "graph.queries": ROOT / "graph/queries.py"}
     assert imports("m", source, known) == [("graph.queries", 4, True)]
+
+
+def test_a_query_worker_imports_no_web_framework():
+    """Query workers are forked from a server preloaded with ``service.sparql.worker``: that
+    module, and every package above it, must not import Flask or werkzeug (about 35 MB more
+    resident memory in each worker)."""
+    probe = ("import sys, service.sparql.worker; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')))")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -11,7 +11,7 @@ import io
 import pytest
 
 from graph import queries
-from service import create_app
+from service.app import create_app
 
 ID = "https://w3id.org/kompetensgraf/id/"
 FYRBODAL = ID + "fyrbodals-kommunalforbund"

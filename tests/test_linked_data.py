@@ -265,7 +265,7 @@ def test_every_iri_of_the_project_graph_dereferences_with_sources(built_store):
     fact on its page names at least one source."""
     import pyoxigraph as ox
 
-    from service import create_app
+    from service.app import create_app
     from service.browse.catalog import browse_query
     from service.browse.terms import local_path
 
@@ -295,7 +295,7 @@ def test_a_failing_store_is_a_logged_500_not_a_client_error(caplog):
     from browse_support import mini_store
 
     from graph.store import StoreError
-    from service import create_app
+    from service.app import create_app
 
     class FailingStore(type(mini_store())):
         broken = False

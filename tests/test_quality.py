@@ -18,7 +18,7 @@ from graph import queries
 from graph.backends import open_store
 from graph.embedded import EmbeddedStore
 from graph.namespaces import PREFIXES
-from service import create_app
+from service.app import create_app
 from service.browse.quality import shacl
 from service.state import app_state
 

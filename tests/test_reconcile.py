@@ -13,7 +13,7 @@ import pytest
 from browse_support import ID, mini_app
 from reconcile_support import assert_valid, examples, problems, read
 
-from service import create_app
+from service.app import create_app
 from service.headers import CONTENT_SECURITY_POLICY
 from service.state import app_state
 

@@ -7,8 +7,15 @@ import re
 from pathlib import Path
 
 from graph.cli import parser
-from service import create_app
-from service.settings import DEFAULTS, SETTINGS, default_workers, markdown_table
+from service.app import create_app
+from service.settings import (
+    DEFAULTS,
+    SETTINGS,
+    default_workers,
+    engine_sizes,
+    markdown_table,
+    resolve,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "<!-- settings table: from service/settings.py (tests/test_settings.py) -->\n"
@@ -61,3 +68,14 @@ def test_the_factory_reads_defaults_environment_and_config(monkeypatch):
 def test_default_workers():
     assert default_workers() >= 2
     assert default_workers(processes=1000) == 1
+
+
+def test_engine_sizes_fill_in_the_computed_defaults_once():
+    """``serve`` sizes each process's engine, and the endpoint keeps what it was handed."""
+    settings = resolve({"KG_WORKERS": 0, "KG_SHORT_WORKERS": 1, "KG_MAX_CONCURRENT": 0})
+    per_process = engine_sizes(settings, processes=1000)
+    assert per_process == {"KG_WORKERS": 1, "KG_SHORT_WORKERS": 1, "KG_MAX_CONCURRENT": 8}
+    assert engine_sizes({**settings, **per_process}) == per_process  # the endpoint's own pass
+    explicit = resolve({"KG_WORKERS": 3, "KG_SHORT_WORKERS": -2, "KG_MAX_CONCURRENT": 5})
+    assert engine_sizes(explicit) == {"KG_WORKERS": 3, "KG_SHORT_WORKERS": 0,
+                                      "KG_MAX_CONCURRENT": 5}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sparql_support import EX, EXG, call, make_store
 
-from service import create_app
+from service.app import create_app
 from service.sparql.results import Answer
 from service.sparql.shared_cache import SharedCache
 from service.sparql.state import state

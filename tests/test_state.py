@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.backends import open_store
-from service import create_app
+from service.app import create_app
 from service.sparql.state import state as sparql_state
 from service.state import app_state
 

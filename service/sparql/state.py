@@ -18,7 +18,7 @@ from flask import Flask, Response, current_app, request
 from service.errors import error_response
 from service.negotiation import NotAcceptable
 from service.negotiation import choose as choose_type
-from service.settings import default_concurrent, default_workers
+from service.settings import engine_sizes
 from service.sparql.cache import AnswerCache
 from service.sparql.engine import (
     EngineBusy,
@@ -62,11 +62,10 @@ def start(app: Flask) -> None:
         app.config["KG_SERVICE_ALLOWLIST"] = allow.replace(",", " ").split()
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None
         app.config["MAX_CONTENT_LENGTH"] = int(app.config["KG_MAX_REQUEST_BYTES"])
-    workers = int(app.config["KG_WORKERS"]) or default_workers()
-    app.config["KG_WORKERS"] = workers
-    short = max(0, int(app.config["KG_SHORT_WORKERS"]))
-    concurrent = int(app.config["KG_MAX_CONCURRENT"]) or default_concurrent(workers, short)
-    app.config["KG_MAX_CONCURRENT"] = concurrent
+    sizes = engine_sizes(app.config)
+    app.config.update(sizes)
+    workers, short = sizes["KG_WORKERS"], sizes["KG_SHORT_WORKERS"]
+    concurrent = sizes["KG_MAX_CONCURRENT"]
 
     memory = parse_size(app.config["KG_QUERY_MEMORY"])
     app.config["KG_QUERY_MEMORY"] = memory
