@@ -134,3 +134,14 @@ def test_a_shape_is_short_only_after_short_runs():
     # the dataset is part of the key: the same text on other graphs is learned apart
     other = costs.key(Job(lookup("fyrbodal"), default_graph=[f"{EX}graph/a"], named_graphs=[]))
     assert other != key and not costs.short(other)
+
+
+def test_the_shape_run_longest_ago_is_forgotten_first():
+    costs = Costs(limit=2)
+    first, second, third = (costs.key(Job(f"SELECT ?s WHERE {{ ?s ?p ?o }} {tail}"))
+                            for tail in ("", "LIMIT 1", "ORDER BY ?s"))
+    costs.record(first, SHORT_CPU / 10)
+    costs.record(second, SHORT_CPU / 10)
+    costs.record(first, SHORT_CPU / 10)  # run again: now the most recent
+    costs.record(third, SHORT_CPU / 10)  # one too many: the second, run longest ago, goes
+    assert costs.short(first) and costs.short(third) and not costs.short(second)

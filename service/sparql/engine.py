@@ -125,8 +125,10 @@ class Costs:
         return self._cost.get(key, SHORT_CPU) < SHORT_CPU
 
     def record(self, key: int, seconds: float) -> None:
+        """Learn a run's CPU seconds; past ``limit`` shapes, the one run longest ago is
+        forgotten (a shape moves to the end of the table at each run)."""
         cost = self._cost
-        cost[key] = max(seconds, cost.get(key, 0.0) / 2)
+        cost[key] = max(seconds, cost.pop(key, 0.0) / 2)
         if len(cost) > self._limit:
             try:
                 del cost[next(iter(cost))]
