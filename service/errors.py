@@ -14,7 +14,8 @@ data suffix) gets a page in the site's layout instead, in its language, with whe
 errors (``405``, ``400``…; a ``404`` goes through the browser's handler, which looks for the IRI
 first), store faults and any other exception (``500``).
 
-Storage faults are 500s: log them with :func:`server_error` and never blame the client.
+Storage faults are 500s: raise :class:`ServerFault` (logged by :func:`server_error`) and never
+blame the client.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ class HttpError(Exception):
 
     def response(self) -> Response:
         return error_response(self.status, self.message, detail=self.detail, headers=self.headers)
+
+
+class ServerFault(HttpError):
+    """The server's own failure while serving a request (a store fault, say): a ``500`` with
+    ``message`` for the client, and the ``cause`` in the log (:func:`server_error`)."""
+
+    def __init__(self, message: str, cause: BaseException | None = None):
+        super().__init__(500, message)
+        self.cause = cause
+
+    def response(self) -> Response:
+        return server_error(self.message, self.cause)
 
 
 def wants_json() -> bool:

@@ -25,7 +25,7 @@ from service.browse.cite import REQUIRED, all_documents, missing_fields
 from service.browse.i18n import current_lang
 from service.browse.terms import href
 from service.catalogue.data import Answer, job, read
-from service.errors import error_response, server_error
+from service.errors import ServerFault
 from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.state import app_state
@@ -197,10 +197,9 @@ def page():
     try:
         sections = [compute(cat, lang) for compute in SECTIONS]
     except (QueryTimeout, EngineBusy) as exc:
-        status, message, headers = limit_error(exc, timeout)
-        return error_response(status, message, headers=headers)
+        raise limit_error(exc, timeout) from None
     except (QueryError, StoreError) as exc:  # our own queries: the server's fault
-        return server_error("the store failed while computing the quality page", exc)
+        raise ServerFault("the store failed while computing the quality page", exc) from None
     data = {
         "page": "quality",
         "lang": lang,

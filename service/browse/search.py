@@ -26,7 +26,7 @@ from service.browse.catalog import Catalog, browse_query, get_catalog
 from service.browse.common import page_int, render, twin
 from service.browse.i18n import current_lang
 from service.browse.terms import href
-from service.errors import error_response
+from service.errors import HttpError
 from service.negotiation import negotiate
 from service.state import app_state
 
@@ -316,9 +316,9 @@ def not_found(iri: str) -> Response:
     payload = {"iri": iri, "curie": compact(iri), "query": words, "suggestions": hits}
     wants_html = negotiate(request.headers.get("Accept"), ["text/html", "application/json"])
     if request.path.endswith(".json") or wants_html == "application/json":
-        return error_response(404, f"Nothing in the graph has the IRI {iri}", detail=payload)
+        raise HttpError(404, f"Nothing in the graph has the IRI {iri}", detail=payload)
     if wants_html != "text/html":
-        return error_response(404, f"Nothing in the graph has the IRI {iri}")
+        raise HttpError(404, f"Nothing in the graph has the IRI {iri}")
     html = render_template("browse/not_found.html", d=twin(payload, "not-found"), json_url=None)
     return Response(html, status=404)
 

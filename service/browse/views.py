@@ -20,7 +20,7 @@ from service.browse.rdf import FORMATS, SUFFIXES, description, serialize
 from service.browse.search import not_found
 from service.browse.terms import iri_of, named
 from service.catalogue.views import catalogue
-from service.errors import HttpError, error_response
+from service.errors import HttpError
 from service.negotiation import negotiate
 
 bp = Blueprint("browse", __name__)
@@ -153,7 +153,7 @@ def resource(kind: str, rest: str):
     else:
         media = negotiate(request.headers.get("Accept"), OFFERS)
         if media is None:
-            return error_response(
+            raise HttpError(
                 406, "Not acceptable; available: " + ", ".join(OFFERS), headers={"Vary": "Accept"}
             )
     path = f"/{kind}/{slug}"
@@ -223,11 +223,15 @@ def _graph_quads(iri: str) -> list[ox.Quad]:
 @bp.app_errorhandler(404)
 def no_route(_error) -> Response:
     """An address no route takes (``/id/a%0Ab``: a path segment with a line break, say): in our
-    namespace the helpful 404 of :func:`not_found`, elsewhere the house error shape."""
+    namespace the helpful 404 of :func:`not_found`, elsewhere the house error shape. (An error
+    handler's own exception is not handled again: the :class:`HttpError` is answered here.)"""
     kind, _, rest = request.path.lstrip("/").partition("/")
-    if kind in ("id", "source", "graph", "def", "network") and rest:
-        slug, _suffix = split_suffix(rest)
-        return not_found(iri_of("id" if kind == "network" else kind, slug))
-    if kind.startswith("class") and rest:
-        return not_found(rest)
-    return error_response(404, f"There is no page at {request.path}; start at /")
+    try:
+        if kind in ("id", "source", "graph", "def", "network") and rest:
+            slug, _suffix = split_suffix(rest)
+            return not_found(iri_of("id" if kind == "network" else kind, slug))
+        if kind.startswith("class") and rest:
+            return not_found(rest)
+        raise HttpError(404, f"There is no page at {request.path}; start at /")
+    except HttpError as exc:
+        return exc.response()

@@ -42,7 +42,7 @@ from service.catalogue.data import (
 )
 from service.catalogue.data import snippet as python_snippet
 from service.dataset import csvw
-from service.errors import HttpError, error_response, server_error
+from service.errors import HttpError, ServerFault
 from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.sparql.gate import Refused as GateRefused
@@ -128,9 +128,10 @@ def page(name: str):
         message = str(exc) if isinstance(exc, Refused) else f"the query could not run: {exc}"
         return _failed(qf, fmt, raw, bindings, 400, message)
     except (QueryTimeout, EngineBusy) as exc:  # the endpoint's guards: 504 and 503
-        return _failed(qf, fmt, raw, bindings, *limit_error(exc, timeout))
+        limit = limit_error(exc, timeout)
+        return _failed(qf, fmt, raw, bindings, limit.status, limit.message, limit.headers)
     except StoreError as exc:
-        return server_error("the store failed while answering the catalogue query", exc)
+        raise ServerFault("the store failed while answering the catalogue query", exc) from None
     answer = readable(answer, get_catalog(), lang, inferred())  # label columns, inferences
     data = _page_data(qf, raw, bindings, answer, lang)
     if fmt == "json":
@@ -159,7 +160,7 @@ def _failed(
     """The error answer: the service's error shape for the JSON and CSV twins, the page with its
     form and the message otherwise."""
     if fmt:
-        return error_response(status, message, headers=headers)
+        raise HttpError(status, message, headers=headers)
     data = _page_data(qf, raw, bindings, None, current_lang())
     data["error"] = message
     response = _html(qf, data, status=status)

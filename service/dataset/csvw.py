@@ -34,7 +34,7 @@ from graph.store import QueryError, StoreError
 from graph.void import dataset_iri
 from service.catalogue.data import Answer, job, plain, read
 from service.dataset.csvw_titles import TITLES
-from service.errors import HttpError, error_response, server_error
+from service.errors import HttpError, ServerFault
 from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.spreadsheet import FORMULA_START, csv_text
@@ -297,16 +297,15 @@ def table_list(base_url: str, lang: str) -> list[dict]:
     ]
 
 
-def _table_answer(qf: queries.QueryFile) -> Answer | Response:
+def _table_answer(qf: queries.QueryFile) -> Answer:
     timeout = query_timeout()
     max_rows = int(current_app.config.get("KG_MAX_ROWS") or 10_000)
     try:
         return read(guarded(state(), job(qf, {}, max_rows), timeout))
     except (QueryTimeout, EngineBusy) as exc:
-        status, message, headers = limit_error(exc, timeout)
-        return error_response(status, message, headers=headers)
+        raise limit_error(exc, timeout) from None
     except (QueryError, StoreError) as exc:  # the project's own query: never the client's fault
-        return server_error(f"the reference table {qf.name!r} could not be read", exc)
+        raise ServerFault(f"the reference table {qf.name!r} could not be read", exc) from None
 
 
 @bp.get(f"/data/<name>.csv{METADATA}")
@@ -317,8 +316,6 @@ def table(name: str) -> Response:
         known = ", ".join(f"{n}.csv" for n in reference_tables())
         raise HttpError(404, f"no table named {name!r}; the tables are: {known}")
     answer = _table_answer(qf)
-    if isinstance(answer, Response):
-        return answer
     if not request.path.endswith(METADATA):
         response = answer_csv(answer, f"{name}.csv")
         if answer.truncated:

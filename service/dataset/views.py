@@ -23,7 +23,7 @@ from graph.store import StoreError
 from graph.void import VCARD, counts, describe
 from service.browse.i18n import current_lang
 from service.dataset.csvw import table_list
-from service.errors import HttpError, server_error
+from service.errors import HttpError, ServerFault
 from service.negotiation import from_format, negotiate
 from service.state import app_state
 
@@ -157,9 +157,9 @@ def _description(offers: list[str]) -> Response:
             return _html_page(stats, dumps)
         graph = describe(store, _base_url(), current_app.config, dumps, stats)
     except StoreError as exc:
-        return server_error("the store could not be read", exc)
+        raise ServerFault("the store could not be read", exc) from None
     except OSError as exc:
-        return server_error("the dumps could not be written", exc)
+        raise ServerFault("the dumps could not be written", exc) from None
     context = {**PREFIXES, "vcard": str(VCARD)} if media == JSON_LD else None
     extra = {"context": context, "auto_compact": True} if context else {}
     body = graph.serialize(format=media, encoding="utf-8", **extra)
@@ -223,7 +223,7 @@ def data_list() -> Response:
     try:
         dumps = current_app.extensions["kg_dumps"].current()
     except (StoreError, OSError) as exc:
-        return server_error("the dumps could not be written", exc)
+        raise ServerFault("the dumps could not be written", exc) from None
     data = {
         "version": dumps.version,
         "generatedAt": dumps.generated_at.isoformat(),
@@ -252,7 +252,7 @@ def dump(name: str) -> Response:
     try:
         dumps = current_app.extensions["kg_dumps"].current()
     except (StoreError, OSError) as exc:
-        return server_error("the dumps could not be written", exc)
+        raise ServerFault("the dumps could not be written", exc) from None
     response = send_file(
         dumps.path(key),
         mimetype=fmt.media_type,

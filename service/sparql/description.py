@@ -118,8 +118,6 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
 def service_description(fmt: str | None) -> Response:
     offers = media_types(RDF_FORMATS)
     chosen = choose(offers, fmt)
-    if isinstance(chosen, Response):
-        return chosen
     config = current_app.config
     triples = description(
         url_for("sparql.endpoint", _external=True),

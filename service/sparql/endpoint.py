@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from graph.namespaces import PREDECLARED
 from graph.sparql_text import scan
 from graph.store import QueryError, StoreError
-from service.errors import error_response, server_error
+from service.errors import HttpError, ServerFault
 from service.sparql import update
 from service.sparql.description import service_description
 from service.sparql.engine import (
@@ -25,7 +25,7 @@ from service.sparql.engine import (
     QueryTimeout,
 )
 from service.sparql.gate import Refused, check_federation, check_nesting
-from service.sparql.protocol import ProtocolError, SparqlRequest, parse_request
+from service.sparql.protocol import SparqlRequest, parse_request
 from service.sparql.results import GRAPH_TYPES, OFFERS, RESULT_TYPES, Answer, Job
 from service.sparql.state import (
     Sparql,
@@ -68,15 +68,12 @@ def endpoint() -> Response:
     if request.method == "OPTIONS":
         return preflight(ENDPOINT_METHODS)
     if request.method not in ("GET", "HEAD", "POST"):
-        return error_response(
+        raise HttpError(
             405,
             f"{request.method} is not a SPARQL protocol method here",
             headers={"Allow": ENDPOINT_METHODS},
         )
-    try:
-        req = parse_request(request, int(current_app.config["KG_MAX_REQUEST_BYTES"]))
-    except ProtocolError as exc:
-        return error_response(exc.status, exc.message, headers=exc.headers)
+    req = parse_request(request, int(current_app.config["KG_MAX_REQUEST_BYTES"]))
     if req.update is not None:
         return update.run_update(req)
     if req.query is None:
@@ -96,10 +93,8 @@ def run_query(req: SparqlRequest) -> Response:
             )
         calls = check_federation(text, config["KG_SERVICE_ALLOWLIST"], update=False)
     except Refused as exc:
-        return error_response(400, str(exc))
+        raise HttpError(400, str(exc)) from None
     job = make_job(req, found.form)
-    if isinstance(job, Response):
-        return job
     cacheable = not calls and not found.volatile
     key = answer_key(sparql, job)
     if cacheable:
@@ -107,8 +102,6 @@ def run_query(req: SparqlRequest) -> Response:
         if answer is not None:
             return answer_response(answer, "hit")
     answer = execute(sparql, job, req.timeout)
-    if isinstance(answer, Response):
-        return answer
     if cacheable:
         sparql.cache.put(key, answer, len(answer.body))
     return answer_response(answer, "miss")
@@ -128,13 +121,12 @@ def answer_key(sparql: Sparql, job: Job) -> tuple:
     )
 
 
-def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
-    """The job with its negotiated format (only the query's own form is negotiated), or 406."""
+def make_job(req: SparqlRequest, form: str | None) -> Job:
+    """The job with its negotiated format (only the query's own form is negotiated; raises the
+    406 when none fits)."""
     result_type, graph_type = RESULT_TYPES[0], GRAPH_TYPES[0]
     if form in OFFERS:
         chosen = choose(OFFERS[form], req.format, f" for a {form.upper()} query")
-        if isinstance(chosen, Response):
-            return chosen
         if form in ("select", "ask"):
             result_type = chosen
         else:
@@ -151,27 +143,26 @@ def make_job(req: SparqlRequest, form: str | None) -> Job | Response:
     )
 
 
-def execute(sparql: Sparql, job: Job, requested: float | None) -> Answer | Response:
-    """Run ``job`` within the concurrency limit and the timeout; errors become responses."""
+def execute(sparql: Sparql, job: Job, requested: float | None) -> Answer:
+    """Run ``job`` within the concurrency limit and the timeout; raises the error answer."""
     timeout = query_timeout(requested)
     try:
         return guarded(sparql, job, timeout)
     except FAILURES as exc:
-        return failure(exc, timeout)
+        raise failure(exc, timeout) from None
 
 
 #: what running a query may raise (the lean path, :mod:`service.sparql.fastpath`, catches them too)
 FAILURES = (QueryError, QueryTimeout, EngineBusy, StoreError)
 
 
-def failure(exc: Exception, timeout: float) -> Response:
+def failure(exc: Exception, timeout: float) -> HttpError:
     """The error answer to a query that failed while it ran (one of :data:`FAILURES`)."""
     if isinstance(exc, QueryError):
-        return error_response(400, str(exc))
+        return HttpError(400, str(exc))
     if isinstance(exc, QueryTimeout | EngineBusy):
-        status, message, headers = limit_error(exc, timeout)
-        return error_response(status, message, headers=headers)
-    return server_error("the store failed while answering the query", exc)
+        return limit_error(exc, timeout)
+    return ServerFault("the store failed while answering the query", exc)
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:

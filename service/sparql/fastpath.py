@@ -101,7 +101,7 @@ class FastPath:
                 answer = guarded(sparql, job, timeout)
             except FAILURES as exc:  # answered by the endpoint's own mapping, as Flask would
                 with self.app.request_context(environ):
-                    response = self.app.process_response(failure(exc, timeout))
+                    response = self.app.process_response(failure(exc, timeout).response())
                 return response(environ, start_response)
             except Exception as exc:  # noqa: BLE001 - Flask's own 500, as on the Flask path
                 with self.app.request_context(environ):

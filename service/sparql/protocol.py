@@ -22,6 +22,8 @@ from flask import Request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from service.errors import HttpError
+
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
@@ -29,12 +31,11 @@ UPDATE_TYPE = "application/sparql-update"
 FORMAT_PARAMS = ("format", "output", "results")
 
 
-class ProtocolError(Exception):
+class ProtocolError(HttpError):
+    """A request that breaks the SPARQL protocol: answered like any :class:`HttpError`."""
+
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
+        super().__init__(status, message, headers=headers)
 
 
 @dataclass

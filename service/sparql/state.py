@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 
-from service.errors import error_response
+from service.errors import HttpError
 from service.negotiation import NotAcceptable
 from service.negotiation import choose as choose_type
 from service.settings import engine_sizes
@@ -112,13 +112,13 @@ def preflight(methods: str) -> Response:
     return response
 
 
-def choose(offers: list[str], fmt, what: str = "") -> str | Response:
+def choose(offers: list[str], fmt, what: str = "") -> str:
     """The media type negotiated by :func:`service.negotiation.choose` (format values over
-    ``Accept``), or the 406 answer naming the accepted values."""
+    ``Accept``); raises the 406 naming the accepted values."""
     try:
         return choose_type(fmt, request.headers.get("Accept"), offers, what)
     except NotAcceptable as exc:
-        return error_response(406, str(exc))
+        raise HttpError(406, str(exc)) from None
 
 
 def query_timeout(requested: float | None = None) -> float:
@@ -145,14 +145,14 @@ def guarded(sparql: Sparql, job: Job, timeout: float) -> Answer:
         sparql.slots.release()
 
 
-def limit_error(exc: QueryTimeout | EngineBusy, timeout: float) -> tuple[int, str, dict]:
-    """Status, message and headers of the documented answer to a guard: ``504`` with
-    ``X-KG-Timeout`` for a stopped query, ``507`` with ``X-KG-Memory-Limit`` for one stopped at
-    ``KG_QUERY_MEMORY``, ``503`` with ``Retry-After`` when busy."""
+def limit_error(exc: QueryTimeout | EngineBusy, timeout: float) -> HttpError:
+    """The documented answer to a guard, to raise: ``504`` with ``X-KG-Timeout`` for a stopped
+    query, ``507`` with ``X-KG-Memory-Limit`` for one stopped at ``KG_QUERY_MEMORY``, ``503``
+    with ``Retry-After`` when busy."""
     if isinstance(exc, MemoryLimit):
-        return 507, str(exc), {"X-KG-Memory-Limit": str(exc.limit)}
+        return HttpError(507, str(exc), headers={"X-KG-Memory-Limit": str(exc.limit)})
     if isinstance(exc, QueryTimeout):
         limit = float(current_app.config["KG_QUERY_TIMEOUT"])
         message = f"{exc} (KG_QUERY_TIMEOUT is {limit:g} s)"
-        return 504, message, {"X-KG-Timeout": f"{timeout:g}"}
-    return 503, f"{exc}; retry shortly", {"Retry-After": RETRY_AFTER}
+        return HttpError(504, message, headers={"X-KG-Timeout": f"{timeout:g}"})
+    return HttpError(503, f"{exc}; retry shortly", headers={"Retry-After": RETRY_AFTER})

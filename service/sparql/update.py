@@ -22,7 +22,7 @@ from graph.formats import TRIPLE_FORMATS, media_types, rdf_format
 from graph.sparql_text import with_using
 from graph.store import QueryError, StoreError
 from graph.validate import dtd_refusal
-from service.errors import error_response, server_error
+from service.errors import HttpError, ServerFault
 from service.sparql.gate import refusal
 from service.sparql.process import QueryTimeout
 from service.sparql.protocol import SparqlRequest
@@ -39,58 +39,53 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def authorize() -> Response | None:
-    """``None`` when the request may write; otherwise the 401/403 answer."""
+def authorize() -> None:
+    """Raises the 401/403 unless the request may write."""
     token = current_app.config["KG_UPDATE_TOKEN"]
     if not token:
-        return error_response(
+        raise HttpError(
             403, "this endpoint is read-only: updates are off (no KG_UPDATE_TOKEN is configured)"
         )
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
-        return error_response(
+        raise HttpError(
             401,
             "updates need `Authorization: Bearer <token>`",
             headers={"WWW-Authenticate": 'Bearer realm="kompetensgraf"'},
         )
     if not hmac.compare_digest(given.strip().encode(), str(token).encode()):
-        return error_response(403, "the bearer token is not valid for updates")
-    return None
+        raise HttpError(403, "the bearer token is not valid for updates")
 
 
-def _write(name: str, *args, status: int = 204) -> Response:
-    """Apply the change ``name`` of :data:`~service.sparql.worker.WRITES`; errors as answers."""
+def _write(name: str, *args) -> None:
+    """Apply the change ``name`` of :data:`~service.sparql.worker.WRITES`; raises the error
+    answer when it was not applied."""
     timeout = query_timeout()
     try:
         state().dataset.write(name, *args, timeout=timeout)
     except QueryError as exc:
-        return error_response(400, f"nothing was changed: {exc}")
+        raise HttpError(400, f"nothing was changed: {exc}") from None
     except QueryTimeout as exc:  # MemoryLimit included: stopped, nothing changed
-        code, message, headers = limit_error(exc, timeout)
-        return error_response(code, f"nothing was changed: {message}", headers=headers)
+        limit = limit_error(exc, timeout)
+        raise HttpError(limit.status, f"nothing was changed: {limit.message}",
+                        headers=limit.headers) from None
     except StoreError as exc:
-        return server_error("the store failed while applying the change", exc)
-    return Response(status=status)
+        raise ServerFault("the store failed while applying the change", exc) from None
 
 
 def run_update(req: SparqlRequest) -> Response:
-    denied = authorize()
-    if denied is not None:
-        return denied
+    authorize()
     text = req.update or ""
     refused = refusal(text, current_app.config["KG_SERVICE_ALLOWLIST"], update=True)
     if refused:  # nested too deep, or SERVICE/LOAD not allowed (service.sparql.gate)
-        return error_response(400, f"nothing was changed: {refused}")
+        raise HttpError(400, f"nothing was changed: {refused}")
     if req.using or req.using_named:
         try:
             text = with_using(text, req.using, req.using_named)
         except ValueError as exc:
-            return error_response(400, str(exc))
-    response = _write("update", text, status=200)
-    if response.status_code == 200:
-        response.set_data("Update applied.\n")
-        response.content_type = "text/plain; charset=utf-8"
-    return response
+            raise HttpError(400, str(exc)) from None
+    _write("update", text)
+    return Response("Update applied.\n", status=200, content_type="text/plain; charset=utf-8")
 
 
 # --- Graph Store HTTP Protocol --------------------------------------------------------------------
@@ -105,46 +100,45 @@ def graph_store() -> Response:
     if request.method == "OPTIONS":
         return preflight(STORE_METHODS)
     if not current_app.config["KG_UPDATE_TOKEN"]:
-        return error_response(
+        raise HttpError(
             404, "the Graph Store protocol is off (no KG_UPDATE_TOKEN configured)"
         )
-    denied = authorize()
-    if denied is not None:
-        return denied
+    authorize()
     graph = request.args.get("graph")
     default = "default" in request.args
     if bool(graph) == default:
-        return error_response(400, "name exactly one target: ?graph=<IRI> or ?default")
+        raise HttpError(400, "name exactly one target: ?graph=<IRI> or ?default")
     store = state().dataset.store
     exists = default or graph in store.named_graphs()
     if request.method in ("GET", "HEAD"):
         if not exists:
-            return error_response(404, f"no graph {graph}")
+            raise HttpError(404, f"no graph {graph}")
         chosen = choose(TRIPLE_TYPES, request.args.get("format"))
-        if isinstance(chosen, Response):
-            return chosen
         try:
             body = store.dump(rdf_format(chosen, TRIPLE_FORMATS), graph or "default")
         except StoreError as exc:
-            return server_error("the store failed while reading the graph", exc)
+            raise ServerFault("the store failed while reading the graph", exc) from None
         return Response(body, content_type=chosen)
     if request.method == "DELETE":
         if not exists:
-            return error_response(404, f"no graph {graph}")
-        return _write("clear", graph)
+            raise HttpError(404, f"no graph {graph}")
+        _write("clear", graph)
+        return Response(status=204)
     fmt = rdf_format(request.mimetype, TRIPLE_FORMATS) or (
         ox.RdfFormat.N_TRIPLES if request.mimetype == "text/plain" else None
     )
     if fmt is None:
-        return error_response(
+        raise HttpError(
             415, f"unsupported content type {request.mimetype!r}: send {', '.join(TRIPLE_TYPES)}"
         )
     # parsed (refused if it does not parse) where the change runs: in the update process, under
     # its memory and time limits, never here; RDF/XML with a DTD is refused before any parser
     data, media = request.get_data(), fmt.media_type
     if fmt == ox.RdfFormat.RDF_XML and (why := dtd_refusal(data)):
-        return error_response(400, f"nothing was changed: {why}")
+        raise HttpError(400, f"nothing was changed: {why}")
     status = 204 if exists else 201
     if request.method == "PUT":
-        return _write("replace", graph, data, media, status=status)
-    return _write("load", data, media, graph, status=status)
+        _write("replace", graph, data, media)
+    else:
+        _write("load", data, media, graph)
+    return Response(status=status)
