@@ -9,8 +9,8 @@ What it does, all on 127.0.0.1, bounded in time (``--seconds`` per setup) and st
    the same staged upload and one-request switch as ``build --target``, without the SHACL run so
    that it also works while the data is being edited;
 2. serves it with ``kompetensgraf serve --endpoint …`` (waitress, one process) with the answer
-   cache off and on, and with granian (``--workers`` processes, ``service.app:create_app``, cache on)
-   — the deployment the README describes;
+   cache off and on, and with granian (``--workers`` processes, ``service.app:create_app``,
+   cache on) — the deployment the README describes;
 3. drives the query mix of ``bench_sparql.py`` (one entity, its links, its sources, a label
    search, counts per class) from ``--clients`` threads against each, and against Oxigraph
    server directly, in interleaved rounds; prints requests/s, p50/p95 latency and errors.

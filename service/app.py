@@ -13,10 +13,12 @@ from typing import Any
 from flask import Flask
 
 from graph.store import GraphStore
-from service import browse, errors, headers, reconcile, state
+from service import errors, headers, state
+from service.browse import site as browse
 from service.catalogue import views as catalogue
 from service.dataset import csvw
 from service.dataset import views as dataset
+from service.reconcile import views as reconcile
 from service.settings import resolve
 from service.sparql import endpoint
 from service.sparql.fastpath import FastPath

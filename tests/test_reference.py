@@ -17,7 +17,8 @@ import pytest
 import rdflib
 
 from graph.namespaces import PREFIXES, sparql_prologue
-from graph.reference import convert, luhn_valid
+from graph.reference.layer import convert
+from graph.reference.tables import luhn_valid
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "graph" / "data" / "reference"

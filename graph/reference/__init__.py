@@ -9,16 +9,3 @@ The output is deterministic: the same tables give the same bytes (sorted subject
 objects; no blank-node labels; each graph's ``prov:generatedAtTime`` the fixed day
 it was first written, each source's ``kf:accessed`` the earliest of its graphs' days).
 """
-
-from graph.reference.layer import DEFAULT_TABLES, OUT_DIR, convert, write
-from graph.reference.tables import luhn_valid
-from graph.reference.terms import ReferenceError
-
-__all__ = [
-    "DEFAULT_TABLES",
-    "OUT_DIR",
-    "ReferenceError",
-    "convert",
-    "luhn_valid",
-    "write",
-]
