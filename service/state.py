@@ -3,7 +3,10 @@
 It holds the settings and owns the store every part reads (:attr:`AppState.store`): the one the
 factory opened, until the SPARQL endpoint replaces it with the live (updatable) store
 (:meth:`AppState.replace_store`). It keeps the caches derived from the store:
-:meth:`AppState.derived` builds a value once per store version, under a per-name lock."""
+:meth:`AppState.derived` builds a value once per store version, under a per-name lock. And it
+holds what the parts set up once per process: the SPARQL endpoint's state (:attr:`AppState.sparql`),
+the dump files (:attr:`AppState.dumps`), and the query files of a folder of ``queries/``
+(:meth:`AppState.query_files`: the catalogue, the reference tables)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from graph import queries
 from graph.store import GraphStore
 
 
@@ -25,6 +29,13 @@ class AppState:
         self._built: dict[str, tuple[Any, Any]] = {}  # name -> (store version, value)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        #: the SPARQL endpoint's state (``service.sparql.state.Sparql``), set when it starts
+        self.sparql: Any = None
+        #: the dump files, one folder per store version (``service.dataset.views.DumpCache``)
+        self.dumps: Any = None
+        #: ``queries/<folder>/*.rq`` by folder, then by name: read once per process (a test may
+        #: put its own here)
+        self.files: dict[str, dict[str, queries.QueryFile]] = {}
 
     @property
     def store(self) -> GraphStore:
@@ -53,6 +64,13 @@ class AppState:
                 found = (version, build(store))
                 self._built[name] = found
         return found[1]
+
+    def query_files(self, folder: str) -> dict[str, queries.QueryFile]:
+        """The query files of ``queries/<folder>/`` by name, in file-name order."""
+        found = self.files.get(folder)
+        if found is None:
+            found = self.files[folder] = {q.name: q for q in queries.load_dir(folder)}
+        return found
 
 
 def init_app(app: Flask, store: GraphStore) -> None:

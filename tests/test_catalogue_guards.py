@@ -6,7 +6,7 @@ The app is the real one (``create_app`` over a built-store directory, so its rea
 :class:`~service.sparql.engine.ProcessEngine`), served over real HTTP by werkzeug on loopback.
 Its catalogue is a fixture folder (``tests/data/catalogue-guards``: an explosive count, a quick
 label query and a broken entry), put where the app keeps the catalogue it has read
-(``app.extensions["kg_catalogue"]``); the shipped catalogue is tested in test_catalogue*.py.
+(``app_state(app).files["catalogue"]``); the shipped catalogue is tested in test_catalogue*.py.
 No assertion on timings: that the explosive query kept running while others were answered is
 proven by ordering, and that it stopped burning CPU by its worker process being gone.
 """
@@ -29,6 +29,7 @@ from graph import queries
 from graph.embedded import EmbeddedStore
 from graph.store import QueryError
 from service.app import create_app
+from service.state import app_state
 
 FIXTURES = Path(__file__).parent / "data" / "catalogue-guards"
 SIMPLE = f"ASK {{ <{EX}fyrbodal> ?p ?o }}"
@@ -43,14 +44,14 @@ class App:
         return call(self.url + path, params=params or None)
 
     def worker_pids(self) -> set[int]:
-        return set(self.app.extensions["kg_sparql"].engine.worker_pids())
+        return set(app_state(self.app).sparql.engine.worker_pids())
 
 
 def serve(store: Path, **config):
     """The real app over ``store`` with the fixture catalogue, on a free loopback port."""
     app = create_app({"KG_STORE": str(store), "TESTING": True, **config})
     fixtures = [queries.load(path) for path in sorted(FIXTURES.glob("*.rq"))]
-    app.extensions["kg_catalogue"] = {qf.name: qf for qf in fixtures}
+    app_state(app).files["catalogue"] = {qf.name: qf for qf in fixtures}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -59,7 +60,7 @@ def serve(store: Path, **config):
     finally:
         server.shutdown()
         thread.join()
-        app.extensions["kg_sparql"].close()
+        app_state(app).sparql.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from graph import queries
 from service.app import create_app
 from service.sparql.process import parse_size
+from service.state import app_state
 
 LIMIT = 256 << 20
 TOKEN = "memory-token"
@@ -100,7 +101,7 @@ def test_a_catalogue_page_past_the_memory_limit_is_a_507(tmp_path):
     app = create_app({"KG_STORE": str(make_store(tmp_path)), "KG_QUERY_MEMORY": "256M",
                       "KG_WORKERS": 1, "TESTING": True})
     hog = queries.load(Path(__file__).parent / "data" / "engine-memory" / "hog.rq")
-    app.extensions["kg_catalogue"] = {hog.name: hog}
+    app_state(app).files["catalogue"] = {hog.name: hog}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -115,7 +116,7 @@ def test_a_catalogue_page_past_the_memory_limit_is_a_507(tmp_path):
     finally:
         server.shutdown()
         thread.join()
-        app.extensions["kg_sparql"].close()
+        app_state(app).sparql.close()
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ def serve(app):
     finally:
         server.shutdown()
         thread.join()
-        app.extensions["kg_sparql"].close()
+        app_state(app).sparql.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 
 from graph import queries
 from service.app import create_app
+from service.state import app_state
 
 ID = "https://w3id.org/kompetensgraf/id/"
 FYRBODAL = ID + "fyrbodals-kommunalforbund"
@@ -22,7 +23,7 @@ FARGELANDA = ID + "kommun-1439"
 def client(built_store):
     app = create_app({"KG_STORE": str(built_store), "TESTING": True})
     yield app.test_client()
-    app.extensions["kg_sparql"].close()
+    app_state(app).sparql.close()
 
 
 def table(answer) -> list[dict]:

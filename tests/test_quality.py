@@ -30,7 +30,7 @@ SRC = "https://w3id.org/kompetensgraf/source/"
 def app(built_store):
     app = create_app({"KG_STORE": str(built_store), "TESTING": True})
     yield app
-    app.extensions["kg_sparql"].close()
+    app_state(app).sparql.close()
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_every_list_links_to_what_it_names(app):
 
 def test_the_page_runs_its_queries_under_the_endpoint_guard(app):
     """With every query slot taken, the page answers 503 like the endpoint does."""
-    slots = app.extensions["kg_sparql"].slots
+    slots = app_state(app).sparql.slots
     taken = 0
     while slots.acquire(blocking=False):
         taken += 1

@@ -6,6 +6,7 @@ import pytest
 
 from graph.backends import open_store
 from service.app import create_app
+from service.dataset.csvw import reference_tables
 from service.sparql.state import state as sparql_state
 from service.state import app_state
 
@@ -38,3 +39,16 @@ def test_replacing_the_store_builds_the_derived_values_again_from_it(app):
     finally:
         state.replace_store(before)
         other.close()
+
+
+def test_the_app_state_is_the_one_place_for_what_the_parts_set_up(app):
+    state = app_state(app)
+    loose = {"kg_sparql", "kg_dumps", "kg_catalogue", "kg_tables"}
+    assert not loose & app.extensions.keys()
+    assert state.sparql is sparql_state(app) and state.dumps is not None
+    catalogue = state.query_files("catalogue")
+    files = [qf.path.name for qf in catalogue.values()]
+    assert "forbund-member-counts" in catalogue and files == sorted(files)  # file-name order
+    assert state.query_files("catalogue") is catalogue  # read once
+    with app.test_request_context("/data/"):
+        assert reference_tables() is state.query_files("tables")

@@ -56,11 +56,7 @@ FORMATS = ("json", "csv")
 
 def catalogue() -> dict[str, queries.QueryFile]:
     """The catalogue's queries by name (read once per process, in file-name order)."""
-    found = current_app.extensions.get("kg_catalogue")
-    if found is None:
-        found = {q.name: q for q in queries.load_dir(FOLDER)}
-        current_app.extensions["kg_catalogue"] = found
-    return found
+    return app_state().query_files(FOLDER)
 
 
 def describe(qf: queries.QueryFile) -> dict:

@@ -38,6 +38,7 @@ from service.errors import HttpError, ServerFault
 from service.sparql.endpoint import guarded, limit_error, query_timeout, state
 from service.sparql.engine import EngineBusy, QueryTimeout
 from service.spreadsheet import FORMULA_START, csv_text
+from service.state import app_state
 
 bp = Blueprint("csvw", __name__)
 CSVM = "application/csvm+json"
@@ -255,11 +256,7 @@ def network_metadata(fields: Sequence[str], label_sv: str, label_en: str) -> Res
 
 def reference_tables() -> dict[str, queries.QueryFile]:
     """``queries/tables/*.rq`` by name (read once per process)."""
-    found = current_app.extensions.get("kg_tables")
-    if found is None:
-        found = {q.name: q for q in queries.load_dir(TABLES)}
-        current_app.extensions["kg_tables"] = found
-    return found
+    return app_state().query_files(TABLES)
 
 
 def column_options(qf: queries.QueryFile) -> dict[str, dict]:

@@ -90,7 +90,7 @@ def init_app(app: Flask) -> None:
     store = app_state(app).store
     folder = app.config.get("KG_DUMP_DIR") or _default_dump_dir(app.config.get("KG_STORE", ""))
     # KG_DUMP_TOKEN: set by ``serve --processes N`` (read-only) so that its processes share dumps
-    app.extensions["kg_dumps"] = DumpCache(store, folder, app.config.get("KG_DUMP_TOKEN"))
+    app_state(app).dumps = DumpCache(store, folder, app.config.get("KG_DUMP_TOKEN"))
     app.register_blueprint(bp)
 
 
@@ -151,7 +151,7 @@ def _description(offers: list[str]) -> Response:
         return _not_acceptable(offers)
     store = app_state().store
     try:
-        dumps = current_app.extensions["kg_dumps"].current()
+        dumps = app_state().dumps.current()
         stats = _stats()
         if media == HTML:
             return _html_page(stats, dumps)
@@ -221,7 +221,7 @@ def data_list() -> Response:
     if media is None:
         return _not_acceptable(offers)
     try:
-        dumps = current_app.extensions["kg_dumps"].current()
+        dumps = app_state().dumps.current()
     except (StoreError, OSError) as exc:
         raise ServerFault("the dumps could not be written", exc) from None
     data = {
@@ -250,7 +250,7 @@ def dump(name: str) -> Response:
         known = ", ".join(f.filename for f in DUMP_FORMATS.values())
         raise HttpError(404, f"no dump named {name!r}; the dumps are: {known}")
     try:
-        dumps = current_app.extensions["kg_dumps"].current()
+        dumps = app_state().dumps.current()
     except (StoreError, OSError) as exc:
         raise ServerFault("the dumps could not be written", exc) from None
     response = send_file(

@@ -1,7 +1,7 @@
 """The SPARQL endpoint's state and what every route that runs queries shares.
 
 :func:`start` builds the served dataset, the query engine and the answer cache into
-``app.extensions["kg_sparql"]`` (:func:`state`); :func:`guarded` runs a query within the
+the app state's ``sparql`` (:func:`state`); :func:`guarded` runs a query within the
 concurrency limit and the timeout, :func:`limit_error` is the documented answer when a guard
 stops one, :func:`choose` negotiates a format, :func:`preflight` answers CORS ``OPTIONS``.
 """
@@ -38,7 +38,7 @@ RETRY_AFTER = "2"
 
 @dataclass
 class Sparql:
-    """The endpoint's state, kept in ``app.extensions["kg_sparql"]`` (no globals)."""
+    """The endpoint's state, kept in the app state (``AppState.sparql``; no globals)."""
 
     dataset: Dataset
     engine: QueryEngine
@@ -52,7 +52,7 @@ class Sparql:
 
 
 def state(app: Flask | None = None) -> Sparql:
-    return (app or current_app).extensions["kg_sparql"]
+    return app_state(app).sparql
 
 
 def start(app: Flask) -> None:
@@ -98,7 +98,7 @@ def start(app: Flask) -> None:
     dataset.on_change.append(lambda read_dir: read_dir and engine.switch(read_dir))
     dataset.on_change.append(cache.clear)
     sparql = Sparql(dataset, engine, cache, threading.BoundedSemaphore(concurrent), workers)
-    app.extensions["kg_sparql"] = sparql
+    app_state(app).sparql = sparql
     atexit.register(sparql.close)
 
 
