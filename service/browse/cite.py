@@ -43,7 +43,7 @@ from service.browse.cite_formats import (
     to_ris,
 )
 from service.browse.i18n import build_of, current_lang, license_info
-from service.browse.terms import iri_of, local_path, sort_key
+from service.browse.terms import iri_of, local_path, named, sort_key
 from service.errors import HttpError
 from service.negotiation import negotiate
 from service.state import app_state
@@ -222,7 +222,8 @@ def citations_for(iri: str | None, lang: str) -> list[Citation] | None:
     if KF + "SourceDocument" in cat.types.get(iri, []):
         doc = document(store, cat, iri, lang)
         return [doc] if doc else None
-    if not store.ask(browse_query("exists"), substitutions={"x": ox.NamedNode(iri)}):
+    node = named(iri)  # None: no valid IRI (an address with bytes that are not UTF-8, say)
+    if node is None or not store.ask(browse_query("exists"), substitutions={"x": node}):
         return None
     cited, docs = entity(store, cat, iri, lang)
     return [cited, *docs]
