@@ -351,18 +351,14 @@ def default_workers(processes: int = 1) -> int:
     return max(2, 2 * cores)
 
 
-def default_concurrent(workers: int, short: int) -> int:
-    """``KG_MAX_CONCURRENT`` when it is 0: four queries per query worker of a serving process."""
-    return 4 * (workers + short)
-
-
 def engine_sizes(settings: Mapping[str, Any], processes: int = 1) -> dict[str, int]:
     """The query workers of one serving process (general and short) and its concurrency
     limit, with a 0 of ``KG_WORKERS`` or ``KG_MAX_CONCURRENT`` replaced by its computed
-    default: what ``serve`` hands each of its ``processes`` and the endpoint starts with."""
+    default (four queries per query worker): what ``serve`` hands each of its ``processes`` and
+    the endpoint starts with."""
     workers = int(settings["KG_WORKERS"]) or default_workers(processes)
     short = max(0, int(settings["KG_SHORT_WORKERS"]))
-    concurrent = int(settings["KG_MAX_CONCURRENT"]) or default_concurrent(workers, short)
+    concurrent = int(settings["KG_MAX_CONCURRENT"]) or 4 * (workers + short)
     return {"KG_WORKERS": workers, "KG_SHORT_WORKERS": short, "KG_MAX_CONCURRENT": concurrent}
 
 

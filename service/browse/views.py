@@ -226,12 +226,12 @@ def no_route(_error) -> Response:
     namespace the helpful 404 of :func:`not_found`, elsewhere the house error shape. (An error
     handler's own exception is not handled again: the :class:`HttpError` is answered here.)"""
     kind, _, rest = request.path.lstrip("/").partition("/")
-    try:
+    try:  # not_found raises the 404 for scripts; here it is answered, not raised on
         if kind in ("id", "source", "graph", "def", "network") and rest:
             slug, _suffix = split_suffix(rest)
             return not_found(iri_of("id" if kind == "network" else kind, slug))
         if kind.startswith("class") and rest:
             return not_found(rest)
-        raise HttpError(404, f"There is no page at {request.path}; start at /")
     except HttpError as exc:
         return exc.response()
+    return HttpError(404, f"There is no page at {request.path}; start at /").response()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import NoReturn
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file
@@ -130,8 +129,8 @@ def _choose(offers: list[str]) -> str | None:
     return negotiate(request.headers.get("Accept"), offers)
 
 
-def _not_acceptable(offers: list[str]) -> NoReturn:
-    raise HttpError(406, "none of the offered formats is acceptable: " + ", ".join(offers))
+def _not_acceptable(offers: list[str]) -> HttpError:
+    return HttpError(406, "none of the offered formats is acceptable: " + ", ".join(offers))
 
 
 @bp.get("/dataset")
@@ -148,7 +147,7 @@ def well_known_void() -> Response:
 def _description(offers: list[str]) -> Response:
     media = _choose(offers)
     if media is None:
-        return _not_acceptable(offers)
+        raise _not_acceptable(offers)
     store = app_state().store
     try:
         dumps = app_state().dumps.current()
@@ -219,7 +218,7 @@ def data_list() -> Response:
     offers = [HTML, JSON]
     media = _choose(offers)
     if media is None:
-        return _not_acceptable(offers)
+        raise _not_acceptable(offers)
     try:
         dumps = app_state().dumps.current()
     except (StoreError, OSError) as exc:

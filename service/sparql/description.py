@@ -15,8 +15,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 
-from graph.formats import RDF_FORMATS, media_types, rdf_format
+from graph.formats import rdf_format
 from graph.namespaces import PREDECLARED, PREFIXES
+from service.sparql.results import GRAPH_TYPES
 from service.sparql.state import choose
 from service.state import app_state
 
@@ -116,8 +117,7 @@ def description(endpoint: str, graphs: list[str], *, update: bool, federated: bo
 
 
 def service_description(fmt: str | None) -> Response:
-    offers = media_types(RDF_FORMATS)
-    chosen = choose(offers, fmt)
+    chosen = choose(GRAPH_TYPES, fmt)
     config = current_app.config
     triples = description(
         url_for("sparql.endpoint", _external=True),
